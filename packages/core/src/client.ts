@@ -1,0 +1,153 @@
+import os from 'node:os';
+import type { Attributes, Tracer } from '@opentelemetry/api';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { ensureContextManager } from './context.js';
+import { setDebug, warnOnce } from './diag.js';
+import { BatchSpanProcessor } from './export/batch-processor.js';
+import { createExporter } from './export/create-exporter.js';
+import type { ExportMeta, SpanExporter } from './export/types.js';
+import { metadataAttributes } from './metadata.js';
+import { createRedactor } from './redaction.js';
+import { ParentBasedRatioSampler } from './sampler.js';
+import { installShutdownHooks } from './shutdown.js';
+import type { TracekitSpan } from './span.js';
+import { TracekitTracer } from './tracer.js';
+import type { ClientStats, TracekitOptions } from './types.js';
+import { VERSION } from './version.js';
+
+const CLIENT_KEY = Symbol.for('tracekit.client');
+type Global = Record<symbol, TracekitClient | undefined>;
+
+/** Internal overrides, for tests and the testing entry point. */
+export interface ClientInternals {
+  exporter?: SpanExporter;
+  env?: Record<string, string | undefined>;
+}
+
+function buildResource(config: ResolvedConfig): Attributes {
+  return {
+    'service.name': config.serviceName,
+    'telemetry.sdk.name': 'tracekit',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': VERSION,
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    'host.name': os.hostname(),
+    ...config.resourceAttributes,
+  };
+}
+
+/**
+ * The TraceKit client: configuration, tracer and export pipeline. Create it with `init()`;
+ * there is one per process (shared by the ESM and CommonJS builds).
+ */
+export class TracekitClient {
+  readonly tracer: Tracer;
+  readonly meta: ExportMeta;
+  private readonly counters: ClientStats = {
+    spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, sampledOut: 0, exportFailures: 0, hookErrors: 0,
+    queueSize: 0, spoolBytes: 0, spoolFiles: 0,
+  };
+  private readonly processor: BatchSpanProcessor;
+  private readonly removeHooks: () => void;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    /** The options `init()` was called with, to warn when a later call differs. */
+    readonly options: TracekitOptions,
+    internals: ClientInternals = {},
+  ) {
+    setDebug(config.debug);
+    ensureContextManager();
+    this.meta = { resource: buildResource(config), scope: { name: '@tracekit/core', version: VERSION } };
+    const exporter = internals.exporter ?? createExporter(config, this.meta);
+    const redact = createRedactor(config.redaction);
+    this.processor = new BatchSpanProcessor(exporter, config, this.counters, (span: TracekitSpan) => {
+      const metadata = span.request?.metadata;
+      if (metadata) {
+        const attrs = metadataAttributes(metadata);
+        for (const key in attrs) span.attributes[key] = attrs[key];
+      }
+      redact(span);
+    });
+    this.tracer = new TracekitTracer(this.processor, new ParentBasedRatioSampler(config.sampleRate), this.counters);
+    this.removeHooks = config.handleShutdown
+      ? installShutdownHooks(
+          { flush: () => this.flush(), flushSync: () => this.processor.flushSync(), pending: () => this.processor.queueSize > 0 },
+          config.shutdownTimeoutMs,
+        )
+      : () => undefined;
+  }
+
+  /** The pipeline's counters. */
+  stats(): ClientStats {
+    return { ...this.counters, queueSize: this.processor.queueSize };
+  }
+
+  /** The writable counters, for core's own modules. */
+  get mutableStats(): ClientStats {
+    return this.counters;
+  }
+
+  /** Exports everything buffered now. */
+  flush(): Promise<void> {
+    return this.processor.forceFlush();
+  }
+
+  /** Flushes and stops the pipeline; later spans are dropped. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      this.removeHooks();
+      await this.processor.shutdown();
+    })();
+    return this.shutdownPromise;
+  }
+}
+
+/**
+ * Starts TraceKit. Idempotent: a second call returns the same client (and warns if its options
+ * differ). Invalid configuration throws a `TracekitConfigError` naming the option or variable.
+ *
+ * @example
+ * import * as tracekit from '@tracekit/express';
+ * tracekit.init({ serviceName: 'shop', sampleRate: 0.5 });
+ */
+export function init(options: TracekitOptions = {}, internals: ClientInternals = {}): TracekitClient {
+  const g = globalThis as Global;
+  const existing = g[CLIENT_KEY];
+  if (existing) {
+    if (JSON.stringify(options) !== JSON.stringify(existing.options)) {
+      warnOnce('TK_INIT_TWICE', 'init() was called again with different options; the first configuration stays in force');
+    }
+    return existing;
+  }
+  const config = resolveConfig(options, internals.env ?? process.env);
+  const client = new TracekitClient(config, options, internals);
+  g[CLIENT_KEY] = client;
+  return client;
+}
+
+/** The client, if `init()` ran (or an adapter started it lazily). */
+export function getClient(): TracekitClient | undefined {
+  return (globalThis as Global)[CLIENT_KEY];
+}
+
+/** The client, created from the environment when the app did not call `init()`. */
+export function ensureClient(): TracekitClient {
+  return getClient() ?? init();
+}
+
+/** Exports everything buffered now. */
+export function flush(): Promise<void> {
+  return getClient()?.flush() ?? Promise.resolve();
+}
+
+/** Flushes and stops TraceKit; a later `init()` starts a new client. */
+export async function shutdown(): Promise<void> {
+  const client = getClient();
+  if (!client) return;
+  await client.shutdown();
+  if ((globalThis as Global)[CLIENT_KEY] === client) (globalThis as Global)[CLIENT_KEY] = undefined;
+}

@@ -1,0 +1,45 @@
+import { context, createContextKey, trace, type Context, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { RequestState } from './request-state.js';
+
+const REQUEST_KEY = createContextKey('tracekit.request');
+const MANAGER_KEY = Symbol.for('tracekit.contextManager');
+
+/**
+ * Makes sure an OpenTelemetry context manager is active. If the app (or its OpenTelemetry SDK)
+ * registered one already, that one is used, so TraceKit and the SDK share one context.
+ */
+export function ensureContextManager(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[MANAGER_KEY]) return;
+  const probe = createContextKey('tracekit.probe');
+  const marker = {};
+  // If with() carries a value into the callback, a working context manager is registered.
+  const works = context.with(context.active().setValue(probe, marker), () => context.active().getValue(probe) === marker);
+  if (!works) {
+    const manager = new AsyncLocalStorageContextManager();
+    manager.enable();
+    if (!context.setGlobalContextManager(manager)) manager.disable();
+  }
+  g[MANAGER_KEY] = true;
+}
+
+/** The context with the request attached. */
+export function withRequest(ctx: Context, state: RequestState): Context {
+  return trace.setSpan(ctx.setValue(REQUEST_KEY, state), state.span);
+}
+
+/** The request of the current async flow, if any. */
+export function activeRequest(): RequestState | undefined {
+  return context.active().getValue(REQUEST_KEY) as RequestState | undefined;
+}
+
+/** The request recorded in a given context. */
+export function requestOf(ctx: Context): RequestState | undefined {
+  return ctx.getValue(REQUEST_KEY) as RequestState | undefined;
+}
+
+/** The active span of the current async flow, if any. */
+export function activeSpan(): Span | undefined {
+  return trace.getSpan(context.active());
+}

@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { toOtlpTraceRequest } from './otlp-json.js';
+import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
+
+/** Options of {@link JsonlFile}. */
+export interface JsonlFileOptions {
+  /** Rotate when the file would grow past this many bytes. */
+  maxBytes: number;
+  /** Rotated files kept (`traces.1.jsonl` newest ... `traces.N.jsonl` oldest); 0 truncates instead. */
+  maxFiles: number;
+}
+
+/**
+ * An append-only JSONL file, rotated by size, written asynchronously one batch (one line) at a
+ * time. Writes are queued so lines never interleave.
+ */
+export class JsonlFile {
+  private size = -1;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly options: JsonlFileOptions,
+  ) {}
+
+  /** Appends one line (which must end with a newline), rotating first if needed. */
+  append(line: string): Promise<void> {
+    const next = this.chain.then(() => this.write(line));
+    // The chain itself never rejects, so one failed write does not block the ones after it.
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Waits for every queued write. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private async write(line: string): Promise<void> {
+    const bytes = Buffer.byteLength(line);
+    if (this.size < 0) {
+      await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+      this.size = await fs.promises.stat(this.file).then((s) => s.size, () => 0);
+    }
+    if (this.size > 0 && this.size + bytes > this.options.maxBytes) await this.rotate();
+    await fs.promises.appendFile(this.file, line);
+    this.size += bytes;
+  }
+
+  /** For the process's `exit` event only, where nothing asynchronous can run any more. */
+  appendSync(line: string): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.appendFileSync(this.file, line);
+    if (this.size >= 0) this.size += Buffer.byteLength(line);
+  }
+
+  private async rotate(): Promise<void> {
+    const { dir, name, ext } = path.parse(this.file);
+    const nth = (n: number) => path.join(dir, `${name}.${n}${ext}`);
+    if (this.options.maxFiles === 0) {
+      await fs.promises.truncate(this.file, 0).catch(() => undefined);
+    } else {
+      await fs.promises.rm(nth(this.options.maxFiles), { force: true });
+      for (let n = this.options.maxFiles - 1; n >= 1; n--) {
+        await fs.promises.rename(nth(n), nth(n + 1)).catch(() => undefined);
+      }
+      await fs.promises.rename(this.file, nth(1)).catch(() => undefined);
+    }
+    this.size = 0;
+  }
+}
+
+/**
+ * The embedded default store: each batch becomes one line holding an OTLP/JSON
+ * `ExportTraceServiceRequest`, the format of the OpenTelemetry Collector's file exporter.
+ */
+export class FileSpanExporter implements SpanExporter {
+  private readonly out: JsonlFile;
+
+  constructor(
+    file: string,
+    options: JsonlFileOptions,
+    private readonly meta: ExportMeta,
+  ) {
+    this.out = new JsonlFile(file, options);
+  }
+
+  get file(): string {
+    return this.out.file;
+  }
+
+  export(spans: ReadableSpan[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    return this.out.append(JSON.stringify(toOtlpTraceRequest(spans, this.meta)) + '\n');
+  }
+
+  exportSync(spans: ReadableSpan[]): void {
+    if (spans.length === 0) return;
+    this.out.appendSync(JSON.stringify(toOtlpTraceRequest(spans, this.meta)) + '\n');
+  }
+
+  shutdown(): Promise<void> {
+    return this.out.idle();
+  }
+}

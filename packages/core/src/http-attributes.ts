@@ -1,0 +1,46 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { RequestInfo } from './types.js';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
+
+/** The method as the semantic conventions want it: a known method, or `_OTHER`. */
+export function normaliseMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
+}
+
+/** Splits `host[:port]` (also `[v6]:port`). */
+export function parseHost(host: string | undefined): { address?: string; port?: number } {
+  if (!host) return {};
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host.trim());
+  if (!m || !m[1]) return {};
+  const out: { address?: string; port?: number } = { address: m[1] };
+  if (m[2] !== undefined) out.port = Number(m[2]);
+  return out;
+}
+
+/**
+ * The SERVER span's start attributes, by the stable HTTP semantic conventions:
+ * `http.request.method`, `url.path`, `url.scheme`, `url.query` (only when present),
+ * `server.address`, `server.port`, `client.address`, `user_agent.original`,
+ * `network.protocol.version`.
+ */
+export function requestAttributes(info: RequestInfo): Attributes {
+  const method = normaliseMethod(info.method);
+  const attributes: Attributes = { 'http.request.method': method };
+  if (method === '_OTHER') attributes['http.request.method_original'] = info.method;
+  const target = info.target || '/';
+  const q = target.indexOf('?');
+  attributes['url.path'] = q < 0 ? target : target.slice(0, q);
+  if (q >= 0 && q < target.length - 1) attributes['url.query'] = target.slice(q + 1);
+  attributes['url.scheme'] = info.scheme ?? 'http';
+  const host = parseHost(info.header('host'));
+  if (host.address) attributes['server.address'] = host.address;
+  const port = host.port ?? info.serverPort;
+  if (port !== undefined) attributes['server.port'] = port;
+  if (info.clientAddress) attributes['client.address'] = info.clientAddress;
+  const ua = info.header('user-agent');
+  if (ua) attributes['user_agent.original'] = ua;
+  if (info.protocolVersion) attributes['network.protocol.version'] = info.protocolVersion;
+  return attributes;
+}

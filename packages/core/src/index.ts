@@ -1,0 +1,49 @@
+export { init, getClient, flush, shutdown, ensureClient, TracekitClient } from './client.js';
+export type { ClientInternals } from './client.js';
+export { resolveConfig, OPTION_NAMES } from './config.js';
+export type { ResolvedConfig } from './config.js';
+export { TracekitConfigError, CONFIG_ERROR_CODES } from './config-errors.js';
+export type { ConfigErrorCode } from './config-errors.js';
+export {
+  getRequestId,
+  getTraceId,
+  getActiveSpan,
+  setMetadata,
+  clearMetadata,
+  startSpan,
+  endSpan,
+  recordException,
+  withSpan,
+  traceFn as trace,
+  Trace,
+} from './manual.js';
+export type { TraceOptions } from './manual.js';
+export { createAdapter } from './adapter.js';
+export type { AdapterRuntime } from './adapter.js';
+export { RequestScope } from './lifecycle.js';
+export type { ResponseInfo, ScopeSettings } from './lifecycle.js';
+export { nodeRequestInfo, webRequestInfo, onResponseDone, endWithNodeResponse } from './node-request.js';
+export { parseTraceparent, parseTracestate, formatTraceparent } from './propagation.js';
+export { isValidRequestId, resolveRequestId } from './request-id.js';
+export { httpStatusOf, isErrorException, isErrorStatus } from './error-policy.js';
+export { errorType, errorMessage, exceptionAttributes } from './exception.js';
+export { activeRequest } from './context.js';
+export type { RequestState } from './request-state.js';
+export { TracekitSpan } from './span.js';
+export { safeCall } from './hooks.js';
+export { compilePathRules } from './ignore.js';
+export { toOtlpTraceRequest } from './export/otlp-json.js';
+export { InMemorySpanExporter } from './export/memory-exporter.js';
+export type { SpanExporter, ReadableSpan, ExportMeta } from './export/types.js';
+export { VERSION } from './version.js';
+export type {
+  TracekitOptions,
+  RedactionOptions,
+  RedactionMode,
+  ExporterName,
+  RequestMetadata,
+  RequestInfo,
+  ClientStats,
+  SpanStatusInput,
+  AdapterOptions,
+} from './types.js';

@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdapterRuntime } from './adapter.js';
+import type { RequestScope } from './lifecycle.js';
+import type { RequestInfo } from './types.js';
+
+/**
+ * A {@link RequestInfo} over Node's `IncomingMessage` (Express, Fastify, Koa, NestJS).
+ * `target` defaults to `req.url`; pass Express's `originalUrl` where the framework rewrites it.
+ */
+export function nodeRequestInfo(req: IncomingMessage, target: string = req.url ?? '/'): RequestInfo {
+  const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
+  return {
+    method: req.method ?? 'GET',
+    target,
+    header: (name) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    },
+    scheme: socket?.encrypted ? 'https' : 'http',
+    serverPort: socket?.localPort,
+    clientAddress: socket?.remoteAddress,
+    protocolVersion: req.httpVersion,
+  };
+}
+
+/** A {@link RequestInfo} over a Web `Request` (Hono's `app.fetch()` without a Node request). */
+export function webRequestInfo(request: Request): RequestInfo {
+  let url: URL | undefined;
+  try {
+    url = new URL(request.url);
+  } catch {
+    url = undefined;
+  }
+  return {
+    method: request.method,
+    target: url ? url.pathname + url.search : '/',
+    header: (name) => request.headers.get(name) ?? (name === 'host' && url ? url.host : undefined),
+    scheme: url ? url.protocol.replace(/:$/, '') : 'http',
+  };
+}
+
+/** Calls `fn` once when a Node response finishes or its connection closes first. */
+export function onResponseDone(res: ServerResponse, fn: (aborted: boolean) => void): void {
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    res.removeListener('finish', finish);
+    res.removeListener('close', close);
+    fn(false);
+  };
+  const close = () => {
+    if (done) return;
+    done = true;
+    res.removeListener('finish', finish);
+    res.removeListener('close', close);
+    fn(!res.writableFinished);
+  };
+  res.once('finish', finish);
+  res.once('close', close);
+}
+
+
+/** Ends the request's scope when the Node response finishes (or its connection closes first). */
+export function endWithNodeResponse<Req>(
+  runtime: AdapterRuntime<Req, ServerResponse>,
+  scope: RequestScope,
+  res: ServerResponse,
+  beforeEnd?: () => void,
+): void {
+  onResponseDone(res, (aborted) => {
+    if (beforeEnd) {
+      try {
+        beforeEnd();
+      } catch {
+        // the adapter's last look at the request must not stop the span from ending
+      }
+    }
+    runtime.end(scope, res, { statusCode: res.statusCode, header: (name) => res.getHeader(name), aborted });
+  });
+}

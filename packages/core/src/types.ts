@@ -1,0 +1,120 @@
+import type { Attributes, Span } from '@opentelemetry/api';
+
+/** Which exporter the pipeline uses. */
+export type ExporterName = 'file' | 'otlp' | 'console' | 'none';
+
+/** How redacted values are written. */
+export type RedactionMode = 'mask' | 'remove' | 'hash';
+
+/** Options of {@link init}. Every option also has an environment variable (see the README). */
+export interface TracekitOptions {
+  /** Service name on every span. Default: `TRACEKIT_SERVICE_NAME`, `OTEL_SERVICE_NAME`, the app's package.json name, else `node-app`. */
+  serviceName?: string;
+  /** Master switch. Default `true` (`TRACEKIT_ENABLED`). */
+  enabled?: boolean;
+  /** Head sampling rate from 0 to 1. Default `1` (`TRACEKIT_SAMPLE_RATE`). */
+  sampleRate?: number;
+  /** Where spans go. Default `otlp` when an endpoint is set, else `file` (`TRACEKIT_EXPORTER`). */
+  exporter?: ExporterName;
+  /** The JSONL store. Default `.tracekit/traces.jsonl` under the working directory (`TRACEKIT_FILE`). */
+  file?: string;
+  /** Rotate the store when it reaches this size in bytes. Default 10 MiB. */
+  maxFileBytes?: number;
+  /** Rotated files kept beside the store. Default 5. */
+  maxFiles?: number;
+  /** OTLP/HTTP endpoint (`TRACEKIT_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`). */
+  endpoint?: string;
+  /** Sent to the endpoint as a header (`TRACEKIT_API_KEY`). */
+  apiKey?: string;
+  /** Extra headers for the endpoint (`OTEL_EXPORTER_OTLP_HEADERS`, `k=v,k2=v2`). */
+  headers?: Record<string, string>;
+  /** Redaction settings; on by default. `false` turns it off. */
+  redaction?: false | RedactionOptions;
+  /** Code monitoring (`TRACEKIT_CODE_MONITORING`). Default `false`. */
+  codeMonitoring?: boolean;
+  /** Diagnostics on stderr (`TRACEKIT_DEBUG`). Default `false`. */
+  debug?: boolean;
+  /** Flush on SIGTERM, SIGINT and exit. Default `true`. */
+  handleShutdown?: boolean;
+  /** Upper bound for the flush at shutdown, in ms. Default 5000. */
+  shutdownTimeoutMs?: number;
+  /** Spans held in memory before overflow drops them. Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export batch. Default 512. */
+  maxBatchSize?: number;
+  /** How long a span may wait in the queue before it is exported, in ms. Default 1000. */
+  batchDelayMs?: number;
+  /** Extra resource attributes. */
+  resourceAttributes?: Attributes;
+}
+
+/** Redaction options (see the redaction guide). */
+export interface RedactionOptions {
+  /** `mask` (default), `remove` or `hash`. */
+  mode?: RedactionMode;
+  /** Extra key names to redact (case-insensitive, `-` and `_` alike). */
+  keys?: string[];
+  /** Extra value patterns to redact. */
+  patterns?: Array<string | RegExp>;
+}
+
+/** Identifiers attached to every span of the current request by {@link setMetadata}. */
+export interface RequestMetadata {
+  userId?: string;
+  sessionId?: string;
+  chatId?: string;
+  organizationId?: string;
+  [key: string]: string | number | boolean | undefined;
+}
+
+/** What an adapter tells core about an incoming request. */
+export interface RequestInfo {
+  /** `GET`, `POST`, ... */
+  method: string;
+  /** The request target as received: path and query string. */
+  target: string;
+  /** Reads one request header by its lower-case name. */
+  header(name: string): string | undefined;
+  /** `http` or `https`. */
+  scheme?: string;
+  /** The server's port, when the adapter knows it from the socket. */
+  serverPort?: number;
+  /** The peer's address. */
+  clientAddress?: string;
+  /** `1.1`, `2`, ... */
+  protocolVersion?: string;
+}
+
+/** Counters of the client, from `client.stats()`. */
+export interface ClientStats {
+  spansStarted: number;
+  spansEnded: number;
+  spansExported: number;
+  spansDropped: number;
+  sampledOut: number;
+  exportFailures: number;
+  hookErrors: number;
+  queueSize: number;
+  spoolBytes: number;
+  spoolFiles: number;
+  [counter: string]: number;
+}
+
+/** The status a user passes to `endSpan`. */
+export type SpanStatusInput = 'ok' | 'error' | { code: 'ok' | 'error' | 'unset'; message?: string };
+
+/** Options that every framework adapter accepts. */
+export interface AdapterOptions<Req = unknown, Res = unknown> {
+  /** Requests that get no span at all: paths, globs (`/health`, `/static/**`), regular expressions or a predicate. */
+  ignore?: string | RegExp | Array<string | RegExp> | ((req: Req) => boolean);
+  /** The header that carries the request ID in and out. Default `x-request-id`. */
+  requestIdHeader?: string;
+  /** Headers recorded as `http.request.header.*` / `http.response.header.*` (an allow-list; values are still redacted). */
+  captureHeaders?: { request?: string[]; response?: string[] };
+  /** Names the SERVER span. Default `METHOD /route/template`. */
+  spanName?: (req: Req) => string;
+  /** Called when the SERVER span starts. A throw is caught and counted. */
+  requestHook?: (span: Span, req: Req) => void;
+  /** Called before the SERVER span ends. A throw is caught and counted. */
+  responseHook?: (span: Span, res: Res) => void;
+}
