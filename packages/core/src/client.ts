@@ -3,8 +3,9 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { ensureContextManager } from './context.js';
 import { setDebug, warnOnce } from './diag.js';
-import { BatchSpanProcessor } from './export/batch-processor.js';
-import { createExporter } from './export/create-exporter.js';
+import { BatchProcessor, LOG_COUNTERS, SPAN_COUNTERS } from './export/batch-processor.js';
+import { createExporter, createLogExporter } from './export/create-exporter.js';
+import type { LogExporter, LogRecordData } from './export/log-types.js';
 import type { ExportMeta, SpanExporter } from './export/types.js';
 import { metadataAttributes } from './metadata.js';
 import { createRedactor } from './redaction.js';
@@ -21,6 +22,7 @@ type Global = Record<symbol, TracekitClient | undefined>;
 /** Internal overrides, for tests and the testing entry point. */
 export interface ClientInternals {
   exporter?: SpanExporter;
+  logExporter?: LogExporter;
   env?: Record<string, string | undefined>;
 }
 
@@ -49,7 +51,8 @@ export class TracekitClient {
     spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, sampledOut: 0, exportFailures: 0, hookErrors: 0,
     queueSize: 0, spoolBytes: 0, spoolFiles: 0,
   };
-  private readonly processor: BatchSpanProcessor;
+  private readonly processor: BatchProcessor<TracekitSpan>;
+  private readonly logProcessor: BatchProcessor<LogRecordData>;
   private readonly removeHooks: () => void;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -64,18 +67,38 @@ export class TracekitClient {
     this.meta = { resource: buildResource(config), scope: { name: '@tracekit/core', version: VERSION } };
     const exporter = internals.exporter ?? createExporter(config, this.meta);
     const redact = createRedactor(config.redaction);
-    this.processor = new BatchSpanProcessor(exporter, config, this.counters, (span: TracekitSpan) => {
-      const metadata = span.request?.metadata;
-      if (metadata) {
-        const attrs = metadataAttributes(metadata);
-        for (const key in attrs) span.attributes[key] = attrs[key];
-      }
-      redact(span);
-    });
+    this.processor = new BatchProcessor<TracekitSpan>(
+      exporter,
+      config,
+      this.counters,
+      (span) => {
+        const metadata = span.request?.metadata;
+        if (metadata) {
+          const attrs = metadataAttributes(metadata);
+          for (const key in attrs) span.attributes[key] = attrs[key];
+        }
+        redact(span);
+      },
+      SPAN_COUNTERS,
+    );
+    this.logProcessor = new BatchProcessor<LogRecordData>(
+      internals.logExporter ?? createLogExporter(config, this.meta),
+      config,
+      this.counters,
+      () => undefined,
+      LOG_COUNTERS,
+    );
     this.tracer = new TracekitTracer(this.processor, new ParentBasedRatioSampler(config.sampleRate), this.counters);
     this.removeHooks = config.handleShutdown
       ? installShutdownHooks(
-          { flush: () => this.flush(), flushSync: () => this.processor.flushSync(), pending: () => this.processor.queueSize > 0 },
+          {
+            flush: () => this.flush(),
+            flushSync: () => {
+              this.processor.flushSync();
+              this.logProcessor.flushSync();
+            },
+            pending: () => this.processor.queueSize > 0 || this.logProcessor.queueSize > 0,
+          },
           config.shutdownTimeoutMs,
         )
       : () => undefined;
@@ -91,16 +114,24 @@ export class TracekitClient {
     return this.counters;
   }
 
+  /**
+   * Queues a log record (a custom event, a code-inventory entry, a snapshot) for the logs
+   * signal. Never blocks and never throws; a full queue drops and counts.
+   */
+  emitLog(record: LogRecordData): void {
+    this.logProcessor.add(record);
+  }
+
   /** Exports everything buffered now. */
-  flush(): Promise<void> {
-    return this.processor.forceFlush();
+  async flush(): Promise<void> {
+    await Promise.all([this.processor.forceFlush(), this.logProcessor.forceFlush()]);
   }
 
   /** Flushes and stops the pipeline; later spans are dropped. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
       this.removeHooks();
-      await this.processor.shutdown();
+      await Promise.all([this.processor.shutdown(), this.logProcessor.shutdown()]);
     })();
     return this.shutdownPromise;
   }

@@ -35,6 +35,8 @@ export { compilePathRules } from './ignore.js';
 export { toOtlpTraceRequest } from './export/otlp-json.js';
 export { InMemorySpanExporter } from './export/memory-exporter.js';
 export type { SpanExporter, ReadableSpan, ExportMeta } from './export/types.js';
+export type { LogRecordData, LogExporter } from './export/log-types.js';
+export { SEVERITY } from './export/log-types.js';
 export { VERSION } from './version.js';
 export type {
   TracekitOptions,

@@ -4,6 +4,8 @@
  */
 import { getClient, init, shutdown, type TracekitClient } from './client.js';
 import { InMemorySpanExporter } from './export/memory-exporter.js';
+import { InMemoryLogExporter } from './export/memory-log-exporter.js';
+import type { LogRecordData } from './export/log-types.js';
 import type { ReadableSpan } from './export/types.js';
 import type { TracekitOptions } from './types.js';
 
@@ -11,6 +13,9 @@ import type { TracekitOptions } from './types.js';
 export interface TestTracing {
   client: TracekitClient;
   exporter: InMemorySpanExporter;
+  logExporter: InMemoryLogExporter;
+  /** Flushes the pipeline and returns every log record exported so far. */
+  logs(): Promise<LogRecordData[]>;
   /** Flushes the pipeline and returns every span exported so far. */
   spans(): Promise<ReadableSpan[]>;
   /** Clears the exported spans. */
@@ -24,18 +29,25 @@ export interface TestTracing {
 export async function setupTestTracing(options: TracekitOptions = {}): Promise<TestTracing> {
   if (getClient()) await shutdown();
   const exporter = new InMemorySpanExporter();
-  const client = init({ handleShutdown: false, batchDelayMs: 5, serviceName: 'test-service', ...options }, { exporter, env: {} });
+  const logExporter = new InMemoryLogExporter();
+  const client = init({ handleShutdown: false, batchDelayMs: 5, serviceName: 'test-service', ...options }, { exporter, logExporter, env: {} });
   return {
     client,
     exporter,
+    logExporter,
+    async logs() {
+      await client.flush();
+      return [...logExporter.records];
+    },
     async spans() {
       await client.flush();
       return [...exporter.spans];
     },
     reset() {
       exporter.reset();
+      logExporter.reset();
     },
   };
 }
 
-export { InMemorySpanExporter };
+export { InMemorySpanExporter, InMemoryLogExporter };

@@ -1,13 +1,24 @@
 import { debug, warnOnce } from '../diag.js';
-import type { TracekitSpan } from '../span.js';
-import type { ReadableSpan, SpanExporter } from './types.js';
 
-/** Counters the pipeline keeps. */
-export interface PipelineCounters {
-  spansEnded: number;
-  spansExported: number;
-  spansDropped: number;
-  exportFailures: number;
+/** Counters the pipeline keeps (the names differ per signal; see {@link CounterNames}). */
+export type PipelineCounters = Record<string, number>;
+
+/** Which counters a pipeline increments. */
+export interface CounterNames {
+  received: string;
+  exported: string;
+  dropped: string;
+  failures: string;
+}
+
+export const SPAN_COUNTERS: CounterNames = { received: 'spansEnded', exported: 'spansExported', dropped: 'spansDropped', failures: 'exportFailures' };
+export const LOG_COUNTERS: CounterNames = { received: 'logsEmitted', exported: 'logsExported', dropped: 'logsDropped', failures: 'logExportFailures' };
+
+/** Where a batch goes: a span or log exporter. */
+export interface BatchExporter<T> {
+  export(items: T[]): Promise<void>;
+  exportSync?(items: T[]): void;
+  shutdown(): Promise<void>;
 }
 
 export interface BatchOptions {
@@ -16,39 +27,48 @@ export interface BatchOptions {
   batchDelayMs: number;
 }
 
-/** Applied to each span, off the request path, just before it is exported (metadata, redaction). */
-export type SpanPreparer = (span: TracekitSpan) => void;
+/** Applied to each item, off the request path, just before it is exported (metadata, redaction). */
+export type Preparer<T> = (item: T) => void;
 
 /**
- * The bounded queue between the request path and the exporter. `onEnd` only pushes (or drops
- * and counts, when full); batches leave on a timer or when a batch is full, one export at a time.
+ * The bounded queue between the request path and an exporter, for spans and log records alike.
+ * `add` only pushes (or drops and counts, when full); batches leave on a timer or when a batch
+ * is full, one export at a time.
  */
-export class BatchSpanProcessor {
-  private queue: TracekitSpan[] = [];
+export class BatchProcessor<T> {
+  private queue: T[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
   private closed = false;
 
   constructor(
-    private readonly exporter: SpanExporter,
+    private readonly exporter: BatchExporter<T>,
     private readonly options: BatchOptions,
     private readonly counters: PipelineCounters,
-    private readonly prepare: SpanPreparer,
-  ) {}
+    private readonly prepare: Preparer<T>,
+    private readonly names: CounterNames = SPAN_COUNTERS,
+  ) {
+    for (const key of Object.values(names)) counters[key] ??= 0;
+  }
 
   get queueSize(): number {
     return this.queue.length;
   }
 
-  onEnd(span: TracekitSpan): void {
-    this.counters.spansEnded++;
+  /** The SpanSink interface: a span ended. */
+  onEnd(item: T): void {
+    this.add(item);
+  }
+
+  add(item: T): void {
+    this.counters[this.names.received]!++;
     if (this.closed || this.queue.length >= this.options.maxQueueSize) {
-      this.counters.spansDropped++;
-      warnOnce('TK_QUEUE_FULL', `span queue full (${this.options.maxQueueSize} spans): spans are being dropped; see client.stats()`);
+      this.counters[this.names.dropped]!++;
+      warnOnce(`TK_QUEUE_FULL_${this.names.dropped}`, `export queue full (${this.options.maxQueueSize} items): ${this.names.dropped} counts what is dropped; see client.stats()`);
       return;
     }
-    this.queue.push(span);
+    this.queue.push(item);
     if (this.queue.length >= this.options.maxBatchSize) this.scheduleNow();
     else if (this.timer === undefined) {
       this.timer = setTimeout(() => {
@@ -68,14 +88,14 @@ export class BatchSpanProcessor {
     });
   }
 
-  private take(): ReadableSpan[] {
+  private take(): T[] {
     const batch = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
     this.queue = batch === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
-    for (const span of batch) {
+    for (const item of batch) {
       try {
-        this.prepare(span);
+        this.prepare(item);
       } catch (e) {
-        debug(`preparing a span failed: ${String(e)}`);
+        debug(`preparing an item for export failed: ${String(e)}`);
       }
     }
     return batch;
@@ -92,11 +112,11 @@ export class BatchSpanProcessor {
     const batch = this.take();
     const run = this.exporter.export(batch).then(
       () => {
-        this.counters.spansExported += batch.length;
+        this.counters[this.names.exported]! += batch.length;
       },
       (err: unknown) => {
-        this.counters.exportFailures++;
-        warnOnce('TK_EXPORT_FAILED', `export of ${batch.length} spans failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.counters[this.names.failures]!++;
+        warnOnce(`TK_EXPORT_FAILED_${this.names.failures}`, `export of ${batch.length} items failed: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
     this.inFlight = run.finally(() => {
@@ -128,9 +148,9 @@ export class BatchSpanProcessor {
       const batch = this.take();
       try {
         this.exporter.exportSync(batch);
-        this.counters.spansExported += batch.length;
+        this.counters[this.names.exported]! += batch.length;
       } catch {
-        this.counters.exportFailures++;
+        this.counters[this.names.failures]!++;
       }
     }
   }
