@@ -10,7 +10,7 @@ const core = (file: string) => fileURLToPath(new URL(`./packages/core/src/${file
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@tracekit\/core\/testing$/, replacement: core('testing.ts') },
+      { find: /^@tracekit\/core\/testing$/, replacement: core('testing/index.ts') },
       { find: /^@tracekit\/core$/, replacement: core('index.ts') },
     ],
   },

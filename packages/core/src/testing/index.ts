@@ -2,12 +2,12 @@
  * Test helpers for TraceKit and its adapters: a client whose spans stay in memory, and the
  * conformance kit every adapter runs.
  */
-import { getClient, init, shutdown, type TracekitClient } from './client.js';
-import { InMemorySpanExporter } from './export/memory-exporter.js';
-import { InMemoryLogExporter } from './export/memory-log-exporter.js';
-import type { LogRecordData } from './export/log-types.js';
-import type { ReadableSpan } from './export/types.js';
-import type { TracekitOptions } from './types.js';
+import { getClient, init, shutdown, type TracekitClient } from '../client.js';
+import { InMemorySpanExporter } from '../export/memory-exporter.js';
+import { InMemoryLogExporter } from '../export/memory-log-exporter.js';
+import type { LogRecordData } from '../export/log-types.js';
+import type { ReadableSpan } from '../export/types.js';
+import type { TracekitOptions } from '../types.js';
 
 /** A started test client and its in-memory exporter. */
 export interface TestTracing {
@@ -51,3 +51,7 @@ export async function setupTestTracing(options: TracekitOptions = {}): Promise<T
 }
 
 export { InMemorySpanExporter, InMemoryLogExporter };
+export { conformanceScenarios, createConformanceContext } from './conformance.js';
+export type { ConformanceApp, ConformanceTarget, ConformanceContext, ConformanceScenario } from './conformance.js';
+export { rawRequest } from './http-client.js';
+export type { KitResponse } from './http-client.js';
