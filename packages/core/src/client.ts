@@ -8,6 +8,7 @@ import { createExporter, createLogExporter } from './export/create-exporter.js';
 import type { LogExporter, LogRecordData } from './export/log-types.js';
 import type { ExportMeta, SpanExporter } from './export/types.js';
 import { metadataAttributes } from './metadata.js';
+import { instrumentOutbound } from './outbound.js';
 import { createRedactor } from './redaction.js';
 import { ParentBasedRatioSampler } from './sampler.js';
 import { installShutdownHooks } from './shutdown.js';
@@ -64,6 +65,7 @@ export class TracekitClient {
   ) {
     setDebug(config.debug);
     ensureContextManager();
+    if (config.enabled) instrumentOutbound();
     this.meta = { resource: buildResource(config), scope: { name: '@tracekit/core', version: VERSION } };
     const exporter = internals.exporter ?? createExporter(config, this.meta);
     const redact = createRedactor(config.redaction);

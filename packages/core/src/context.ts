@@ -3,6 +3,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { RequestState } from './request-state.js';
 
 const REQUEST_KEY = createContextKey('tracekit.request');
+// The key @opentelemetry/core's suppressTracing() uses (createContextKey is Symbol.for), so a
+// context suppressed by either TraceKit or an OpenTelemetry SDK exporter is honoured.
+const SUPPRESS_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 const MANAGER_KEY = Symbol.for('tracekit.contextManager');
 
 /**
@@ -42,4 +45,14 @@ export function requestOf(ctx: Context): RequestState | undefined {
 /** The active span of the current async flow, if any. */
 export function activeSpan(): Span | undefined {
   return trace.getSpan(context.active());
+}
+
+/** A context in which outbound calls are not traced (TraceKit's own exporter requests). */
+export function suppressTracing(ctx: Context = context.active()): Context {
+  return ctx.setValue(SUPPRESS_KEY, true);
+}
+
+/** True when tracing is suppressed in the context. */
+export function isTracingSuppressed(ctx: Context = context.active()): boolean {
+  return ctx.getValue(SUPPRESS_KEY) === true;
 }

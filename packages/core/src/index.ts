@@ -27,7 +27,7 @@ export { parseTraceparent, parseTracestate, formatTraceparent } from './propagat
 export { isValidRequestId, resolveRequestId } from './request-id.js';
 export { httpStatusOf, isErrorException, isErrorStatus } from './error-policy.js';
 export { errorType, errorMessage, exceptionAttributes } from './exception.js';
-export { activeRequest } from './context.js';
+export { activeRequest, suppressTracing, isTracingSuppressed } from './context.js';
 export type { RequestState } from './request-state.js';
 export { TracekitSpan } from './span.js';
 export { safeCall } from './hooks.js';
