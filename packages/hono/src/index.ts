@@ -1,1 +1,109 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  createAdapter,
+  httpStatusOf,
+  nodeRequestInfo,
+  onResponseDone,
+  webRequestInfo,
+  type AdapterOptions,
+  type AdapterRuntime,
+  type RequestScope,
+} from '@tracekit/core';
+
 export * from '@tracekit/core';
+
+/** Options of {@link hono}: the options every TraceKit adapter takes; hooks receive Hono's `Context`. */
+export type HonoOptions = AdapterOptions<Context, Context>;
+
+const scopes = new WeakMap<Context, RequestScope>();
+/** Hono's mark on a route handler wrapped for a sub-app's own `onError` (hono/utils/constants). */
+const COMPOSED_HANDLER = '__COMPOSED_HANDLER';
+
+/** @hono/node-server's bindings (`c.env`): present when the request came through Node's HTTP server. */
+function nodeBindings(c: Context): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
+  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+  if (!env || typeof env !== 'object' || !env.incoming || !env.outgoing) return undefined;
+  if (typeof env.incoming.headers !== 'object' || typeof env.outgoing.once !== 'function') return undefined;
+  return env as { incoming: IncomingMessage; outgoing: ServerResponse };
+}
+
+/**
+ * Sets the route from the handler Hono dispatched last. Read after `await next()`: before it,
+ * `routeIndex` points at this middleware. Middleware added with `app.use()` is registered for
+ * method `ALL` and takes `next`, so an entry like that means no route handled the request
+ * (Hono's not-found handler answered).
+ */
+function recordRoute(c: Context, scope: RequestScope): void {
+  const route = matchedRoutes(c)[c.req.routeIndex];
+  if (!route || (route.method === 'ALL' && route.handler.length >= 2)) return;
+  scope.setRoute(route.path);
+  const handler = (route.handler as unknown as Record<string, { name?: string } | undefined>)[COMPOSED_HANDLER] ?? route.handler;
+  if (handler.name) scope.setHandler(handler.name);
+}
+
+/** Echoes the request ID when the response the app produced does not carry it yet. */
+function echoRequestId(c: Context, header: string, id: string): void {
+  try {
+    if (!c.res.headers.has(header)) c.header(header, id);
+  } catch {
+    // an immutable or odd response: the header is a courtesy, never worth breaking it
+  }
+}
+
+/**
+ * Traces every request of a Hono 4 app, over @hono/node-server (real sockets: client address,
+ * ports, aborted connections) or through `app.fetch()` / `app.request()` with a Web `Request`.
+ * Register it first.
+ *
+ * @example
+ * import { Hono } from 'hono';
+ * import { serve } from '@hono/node-server';
+ * import * as tracekit from '@tracekit/hono';
+ * const app = new Hono();
+ * app.use(tracekit.hono());
+ * app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
+ * serve({ fetch: app.fetch, port: 3000 });
+ */
+export function hono(options: HonoOptions = {}): MiddlewareHandler {
+  const runtime: AdapterRuntime<Context, Context> = createAdapter<Context, Context>('hono', options);
+  const header = runtime.requestIdHeader;
+  return async function tracekitHono(c, next) {
+    // A sub-app with its own tracekit.hono() shares the parent's context: trace it once.
+    if (scopes.has(c)) return next();
+    const node = nodeBindings(c);
+    const scope = runtime.start(c, node ? nodeRequestInfo(node.incoming) : webRequestInfo(c.req.raw));
+    if (!scope) return next();
+    scopes.set(c, scope);
+    c.header(header, scope.requestId);
+    if (node) {
+      // Over Node the span lasts until the body is sent, and sees aborted connections (whose
+      // handler is still running: routeIndex already points at it).
+      const res = node.outgoing;
+      onResponseDone(res, (aborted) => {
+        if (scope.route === undefined) recordRoute(c, scope);
+        runtime.end(scope, c, { statusCode: res.statusCode, header: (n) => res.getHeader(n), aborted });
+      });
+    }
+    try {
+      await scope.run(next);
+    } catch (err) {
+      // Only values that are not `Error`s escape Hono's compose; record them and let Hono decide.
+      scope.recordError(err);
+      recordRoute(c, scope);
+      if (!node) runtime.end(scope, c, { statusCode: httpStatusOf(err) ?? 500 });
+      throw err;
+    }
+    // Errors thrown by handlers reach the app's onError inside compose, which keeps them here.
+    if (c.error !== undefined) scope.recordError(c.error);
+    recordRoute(c, scope);
+    echoRequestId(c, header, scope.requestId);
+    if (!node) runtime.end(scope, c, { statusCode: c.res.status, header: (n) => c.res.headers.get(n) ?? undefined });
+  };
+}
+
+/** The request's TraceKit scope, if it is traced. */
+export function getRequestScope(c: Context): RequestScope | undefined {
+  return scopes.get(c);
+}
