@@ -14,6 +14,8 @@ export interface ResponseInfo {
   statusCode: number;
   /** The connection closed before the response was sent (a client abort or a timeout). */
   aborted?: boolean;
+  /** Why it was aborted, reported as `error.type` (`timeout`). Default `aborted`. */
+  abortReason?: string;
   /** Reads one response header by its lower-case name (for `captureHeaders.response`). */
   header?(name: string): string | number | string[] | undefined;
 }
@@ -121,7 +123,7 @@ export class RequestScope implements RequestState {
     span.setAttribute('http.response.status_code', response.statusCode);
     if (response.aborted) {
       if (!this.errorSeen) {
-        span.setAttribute('error.type', 'aborted');
+        span.setAttribute('error.type', response.abortReason ?? 'aborted');
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'the connection closed before the response was sent' });
       }
     } else if (isErrorStatus(response.statusCode)) {

@@ -61,12 +61,19 @@ export function onResponseDone(res: ServerResponse, fn: (aborted: boolean) => vo
 }
 
 
-/** Ends the request's scope when the Node response finishes (or its connection closes first). */
-export function endWithNodeResponse<Req>(
-  runtime: AdapterRuntime<Req, ServerResponse>,
+/**
+ * Ends the request's scope when the Node response finishes (or its connection closes first).
+ * `target` is what the adapter's `responseHook` receives (Fastify's reply, Koa's context);
+ * it defaults to `res`.
+ */
+export function endWithNodeResponse<Req>(runtime: AdapterRuntime<Req, ServerResponse>, scope: RequestScope, res: ServerResponse, beforeEnd?: () => void): void;
+export function endWithNodeResponse<Req, Res>(runtime: AdapterRuntime<Req, Res>, scope: RequestScope, res: ServerResponse, beforeEnd: (() => void) | undefined, target: Res): void;
+export function endWithNodeResponse<Req, Res>(
+  runtime: AdapterRuntime<Req, Res>,
   scope: RequestScope,
   res: ServerResponse,
   beforeEnd?: () => void,
+  target: Res = res as unknown as Res,
 ): void {
   onResponseDone(res, (aborted) => {
     if (beforeEnd) {
@@ -76,6 +83,6 @@ export function endWithNodeResponse<Req>(
         // the adapter's last look at the request must not stop the span from ending
       }
     }
-    runtime.end(scope, res, { statusCode: res.statusCode, header: (name) => res.getHeader(name), aborted });
+    runtime.end(scope, target, { statusCode: res.statusCode, header: (name) => res.getHeader(name), aborted });
   });
 }
