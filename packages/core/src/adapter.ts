@@ -86,10 +86,14 @@ export function createAdapter<Req, Res>(framework: string, options: AdapterOptio
         const scope = new RequestScope(client, info, settings, parent);
         safeCall(client.mutableStats, 'requestHook', requestHook, scope.span, req);
         if (spanName) {
-          scope.beforeEnd = () => {
+          scope.beforeEnd = (span) => {
             try {
               const name = spanName(req);
-              if (typeof name === 'string' && name !== '') scope.nameOverride = name;
+              // beforeEnd runs after the scope names the span, so rename it here as well.
+              if (typeof name === 'string' && name !== '') {
+                scope.nameOverride = name;
+                span.updateName(name);
+              }
             } catch {
               client.mutableStats.hookErrors++;
             }

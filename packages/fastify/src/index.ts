@@ -1,1 +1,115 @@
+import { context, type Span } from '@opentelemetry/api';
+import { createAdapter, endWithNodeResponse, isErrorException, nodeRequestInfo, recordException, type AdapterOptions, type RequestScope } from '@tracekit/core';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
 export * from '@tracekit/core';
+
+/** Options of {@link tracekitPlugin}: the options every TraceKit adapter takes, over Fastify's request and reply. */
+export type FastifyOptions = AdapterOptions<FastifyRequest, FastifyReply>;
+
+const STATE = Symbol.for('tracekit.fastify.state');
+
+/** What TraceKit keeps on a traced request. */
+interface RequestTrace {
+  scope: RequestScope;
+  /** The route handler's name, when a route matched. */
+  handler: string | undefined;
+  /** The route handler's child span, from preHandler to onSend. */
+  child: Span | undefined;
+}
+
+type TracedRequest = FastifyRequest & { [STATE]: RequestTrace | null };
+
+/** Fastify binds route handlers to the instance: report `getUser`, not `bound getUser`. */
+const handlerName = (fn: Function | undefined) => fn?.name.replace(/^bound /, '') || '<anonymous>';
+
+const traceOf = (request: FastifyRequest) => (request as TracedRequest)[STATE];
+
+function endHandler(state: RequestTrace): void {
+  if (!state.child) return;
+  state.child.end();
+  state.child = undefined;
+}
+
+// Async, so that a bad option rejects `register` (avvio catches a rejection, not a throw in a callback plugin).
+const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: FastifyInstance, options) => {
+  const runtime = createAdapter<FastifyRequest, FastifyReply>('fastify', options);
+  // Registered already (here or in a parent context): its hooks cover every route.
+  if (fastify.hasRequestDecorator(STATE)) return;
+  // A decorator keeps the request's shape stable (Fastify's advice for per-request state).
+  fastify.decorateRequest(STATE, null);
+
+  // onRequest runs after routing, so the route template is known; calling `next` inside the
+  // request's context carries that context through the hooks that follow and the handler
+  // (Fastify's body parser keeps the caller's async context with an AsyncResource).
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const traced = request as TracedRequest;
+    if (traced[STATE]) return next();
+    const scope = runtime.start(request, nodeRequestInfo(request.raw, request.originalUrl));
+    if (!scope) return next();
+    const route = request.routeOptions;
+    // The not-found handler has no url: its span keeps the method alone as its name.
+    const matched = typeof route.url === 'string' && route.url !== '';
+    if (matched) scope.setRoute(route.url as string);
+    const state: RequestTrace = { scope, handler: matched ? handlerName(route.handler) : undefined, child: undefined };
+    traced[STATE] = state;
+    reply.header(runtime.requestIdHeader, scope.requestId);
+    endWithNodeResponse(runtime, scope, reply.raw, () => endHandler(state), reply);
+    scope.run(next);
+  });
+
+  fastify.addHook('preHandler', (request, _reply, next) => {
+    const state = traceOf(request);
+    if (!state || state.handler === undefined || state.scope.isEnded) return next();
+    const { scope, handler } = state;
+    scope.setHandler(handler);
+    const child = scope.startChild(`handler ${handler}`, { 'code.function.name': handler, 'http.route': scope.route ?? '' });
+    state.child = child.span;
+    context.with(child.context, next);
+  });
+
+  // Errors thrown by handlers and hooks (and 4xx errors, which the policy leaves unrecorded).
+  fastify.addHook('onError', (request, _reply, error, next) => {
+    const state = traceOf(request);
+    if (state) {
+      state.scope.recordError(error);
+      if (state.child && isErrorException(error)) recordException(state.child, error);
+    }
+    next();
+  });
+
+  fastify.addHook('onSend', (request, _reply, payload, next) => {
+    const state = traceOf(request);
+    if (state) endHandler(state);
+    next(null, payload);
+  });
+
+  // connectionTimeout hung up the socket: end the request now, reporting why.
+  fastify.addHook('onTimeout', (request, reply, next) => {
+    const state = traceOf(request);
+    if (state) {
+      endHandler(state);
+      runtime.end(state.scope, reply, { statusCode: reply.raw.statusCode, aborted: true, abortReason: 'timeout' });
+    }
+    next();
+  });
+};
+
+/**
+ * Traces every request of a Fastify 4 or 5 app. Encapsulation-free (fastify-plugin), so it
+ * covers every route, including those of plugins registered after it and the not-found handler.
+ *
+ * @example
+ * import Fastify from 'fastify';
+ * import { tracekitPlugin } from '@tracekit/fastify';
+ * const app = Fastify();
+ * await app.register(tracekitPlugin, { ignore: ['/health'] });
+ * app.get('/users/:id', async function getUser(request) { ... });
+ */
+export const tracekitPlugin = fp(tracekitFastify, { name: '@tracekit/fastify', fastify: '4.x || 5.x' });
+
+/** The request's TraceKit scope, if it is traced. */
+export function getRequestScope(request: FastifyRequest): RequestScope | undefined {
+  return traceOf(request)?.scope;
+}
