@@ -70,7 +70,22 @@ export class TracekitSpan implements Span {
     this.kind = kind;
     this.startTime = startTime === undefined ? nowMs() : toEpochMs(startTime);
     this.attributes = {};
-    if (attributes) this.setAttributes(attributes);
+    if (attributes) {
+      // Start attributes are copied in one pass; the limit still applies.
+      const own = this.attributes;
+      let count = 0;
+      for (const key in attributes) {
+        const v = attributes[key];
+        if (v === undefined || v === null) continue;
+        if (count >= SPAN_LIMITS.attributes) {
+          this.droppedAttributes++;
+          continue;
+        }
+        own[key] = v;
+        count++;
+      }
+      this.attributeCount = count;
+    }
     if (links && links.length > 0) this.links = links.slice(0, SPAN_LIMITS.links);
   }
 

@@ -20,13 +20,17 @@ export function toEpochMs(input: TimeInput | undefined): number {
   return nowMs();
 }
 
-/** Epoch milliseconds as a decimal string of nanoseconds, as OTLP/JSON expects. */
+/**
+ * Epoch milliseconds as a decimal string of nanoseconds, as OTLP/JSON expects. A double holds
+ * an epoch time in milliseconds to about 0.2 µs, so the value is rounded to whole microseconds
+ * rather than printing float noise as nanoseconds.
+ */
 export function msToNanoString(ms: number): string {
   let whole = Math.floor(ms);
-  let nanos = Math.round((ms - whole) * 1e6);
-  if (nanos >= 1e6) {
+  let micros = Math.round((ms - whole) * 1e3);
+  if (micros >= 1e3) {
     whole += 1;
-    nanos -= 1e6;
+    micros -= 1e3;
   }
-  return whole === 0 ? String(nanos) : `${whole}${String(nanos).padStart(6, '0')}`;
+  return whole === 0 ? `${micros * 1000}` : `${whole}${String(micros).padStart(3, '0')}000`;
 }

@@ -31,7 +31,13 @@ export class TracekitTracer implements Tracer {
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = apiContext.active()): Span {
-    let parent = options.root ? undefined : trace.getSpanContext(ctx);
+    const parentSpan = options.root ? undefined : trace.getSpan(ctx);
+    // Fast path: a local TraceKit parent is valid by construction and already sampled.
+    if (parentSpan instanceof TracekitSpan) {
+      this.counters.spansStarted++;
+      return new TracekitSpan(this.sink, parentSpan.traceId, newSpanId(), parentSpan.spanId, parentSpan.traceFlags, parentSpan.traceState, name, options.kind, options.attributes, options.startTime, requestOf(ctx), options.links);
+    }
+    let parent = parentSpan?.spanContext();
     if (parent && !isSpanContextValid(parent)) parent = undefined;
     let sampled: boolean;
     let traceId: string;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { toOtlpTraceRequest } from './otlp-json.js';
+import { traceRequestEncoder } from './otlp-json-string.js';
 import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
 /** Options of {@link JsonlFile}. */
@@ -77,13 +77,11 @@ export class JsonlFile {
  */
 export class FileSpanExporter implements SpanExporter {
   private readonly out: JsonlFile;
+  private readonly encode: (spans: ReadableSpan[]) => string;
 
-  constructor(
-    file: string,
-    options: JsonlFileOptions,
-    private readonly meta: ExportMeta,
-  ) {
+  constructor(file: string, options: JsonlFileOptions, meta: ExportMeta) {
     this.out = new JsonlFile(file, options);
+    this.encode = traceRequestEncoder(meta);
   }
 
   get file(): string {
@@ -92,12 +90,12 @@ export class FileSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return Promise.resolve();
-    return this.out.append(JSON.stringify(toOtlpTraceRequest(spans, this.meta)) + '\n');
+    return this.out.append(this.encode(spans) + '\n');
   }
 
   exportSync(spans: ReadableSpan[]): void {
     if (spans.length === 0) return;
-    this.out.appendSync(JSON.stringify(toOtlpTraceRequest(spans, this.meta)) + '\n');
+    this.out.appendSync(this.encode(spans) + '\n');
   }
 
   shutdown(): Promise<void> {

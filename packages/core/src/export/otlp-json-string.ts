@@ -1,0 +1,92 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { SpanEventData } from '../span.js';
+import { msToNanoString } from '../time.js';
+import { toKeyValues } from './otlp-json.js';
+import type { ExportMeta, ReadableSpan } from './types.js';
+
+// The same OTLP/JSON as JSON.stringify(toOtlpTraceRequest(...)), built as a string directly:
+// about four times cheaper than materialising the nested objects first, and the encoding is
+// paid for every span the store writes. A test keeps the two byte-for-byte identical.
+
+// Printable ASCII without quote or backslash needs no escaping: most attribute values are.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const q = (s: string): string => (s.length < 256 && PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
+// Attribute keys repeat across every span: their JSON prefix is built once.
+const keyPrefixes = new Map<string, string>();
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `{"key":${JSON.stringify(key)},"value":`;
+    if (keyPrefixes.size < 4096) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+function valueJson(v: AttributeValue): string {
+  switch (typeof v) {
+    case 'string':
+      return `{"stringValue":${q(v)}}`;
+    case 'boolean':
+      return `{"boolValue":${v}}`;
+    case 'number':
+      return Number.isInteger(v) ? `{"intValue":"${v}"}` : `{"doubleValue":${JSON.stringify(v)}}`;
+    default:
+      if (Array.isArray(v)) {
+        let out = '';
+        for (const item of v as unknown[]) {
+          out += (out ? ',' : '') + (item === null || item === undefined ? '{"stringValue":""}' : valueJson(item as AttributeValue));
+        }
+        return `{"arrayValue":{"values":[${out}]}}`;
+      }
+      return `{"stringValue":${q(String(v))}}`;
+  }
+}
+
+/** OTLP/JSON `KeyValue[]` for attributes. */
+export function attributesJson(attributes: Attributes | undefined): string {
+  let out = '';
+  if (attributes) {
+    for (const key in attributes) {
+      const v = attributes[key];
+      if (v === undefined || v === null) continue;
+      out += `${out ? ',' : ''}${keyPrefix(key)}${valueJson(v)}}`;
+    }
+  }
+  return `[${out}]`;
+}
+
+function eventJson(e: SpanEventData): string {
+  return `{"timeUnixNano":"${msToNanoString(e.time)}","name":${q(e.name)},"attributes":${attributesJson(e.attributes)},"droppedAttributesCount":0}`;
+}
+
+/** One span as an OTLP/JSON string, identical to `JSON.stringify(toOtlpSpan(span))`. */
+export function spanJson(span: ReadableSpan): string {
+  const state = span.traceState?.serialize() ?? '';
+  let events = '';
+  if (span.events) for (const e of span.events) events += (events ? ',' : '') + eventJson(e);
+  let links = '';
+  if (span.links) {
+    for (const l of span.links) {
+      links += `${links ? ',' : ''}{"traceId":${q(l.context.traceId)},"spanId":${q(l.context.spanId)},"traceState":${q(l.context.traceState?.serialize() ?? '')},"attributes":${attributesJson(l.attributes)},"droppedAttributesCount":0}`;
+    }
+  }
+  const status = span.status.message ? `{"code":${span.status.code},"message":${q(span.status.message)}}` : `{"code":${span.status.code}}`;
+  return (
+    `{"traceId":"${span.traceId}","spanId":"${span.spanId}","traceState":${q(state)},"parentSpanId":"${span.parentSpanId ?? ''}",` +
+    `"flags":${span.traceFlags & 0xff},"name":${q(span.name)},"kind":${span.kind + 1},` +
+    `"startTimeUnixNano":"${msToNanoString(span.startTime)}","endTimeUnixNano":"${msToNanoString(span.endTime)}",` +
+    `"attributes":${attributesJson(span.attributes)},"droppedAttributesCount":${span.droppedAttributes},` +
+    `"events":[${events}],"droppedEventsCount":${span.droppedEvents},"links":[${links}],"droppedLinksCount":0,"status":${status}}`
+  );
+}
+
+/** Caches the resource and scope part of a request, which is the same for every batch. */
+export function traceRequestEncoder(meta: ExportMeta): (spans: ReadableSpan[]) => string {
+  const head = `{"resourceSpans":[{"resource":${q({ attributes: toKeyValues(meta.resource), droppedAttributesCount: 0 })},"scopeSpans":[{"scope":${q({ name: meta.scope.name, version: meta.scope.version })},"spans":[`;
+  return (spans) => {
+    let body = '';
+    for (const s of spans) body += (body ? ',' : '') + spanJson(s);
+    return `${head}${body}]}]}]}`;
+  };
+}
