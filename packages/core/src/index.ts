@@ -31,8 +31,10 @@ export { activeRequest, suppressTracing, isTracingSuppressed } from './context.j
 export type { RequestState } from './request-state.js';
 export { TracekitSpan } from './span.js';
 export { safeCall } from './hooks.js';
+export { warnOnce } from './diag.js';
 export { compilePathRules } from './ignore.js';
 export { toOtlpTraceRequest } from './export/otlp-json.js';
+export { traceRequestEncoder, spanJson } from './export/otlp-json-string.js';
 export { InMemorySpanExporter } from './export/memory-exporter.js';
 export type { SpanExporter, ReadableSpan, ExportMeta } from './export/types.js';
 export type { LogRecordData, LogExporter } from './export/log-types.js';
