@@ -16,6 +16,9 @@ import type { TracekitSpan } from './span.js';
 import { TracekitTracer } from './tracer.js';
 import type { ClientStats, TracekitOptions } from './types.js';
 import { VERSION } from './version.js';
+import { CodeInventory, inventoryLogRecord, type CodeInventoryEntry } from './errors/code-inventory.js';
+import { ErrorRecorder } from './errors/error-recorder.js';
+import { installProcessErrorHooks } from './errors/process-errors.js';
 
 const CLIENT_KEY = Symbol.for('tracekit.client');
 type Global = Record<symbol, TracekitClient | undefined>;
@@ -56,6 +59,11 @@ export class TracekitClient {
   private readonly logProcessor: BatchProcessor<LogRecordData>;
   private readonly removeHooks: () => void;
   private shutdownPromise: Promise<void> | undefined;
+  /** Records exceptions and completes their frames, context and fingerprint off the request path (docs/errors.md). */
+  readonly errors: ErrorRecorder;
+  private readonly inventory: CodeInventory;
+  private readonly inventoryTimer: NodeJS.Timeout | undefined;
+  private readonly removeProcessHooks: () => void;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -90,20 +98,24 @@ export class TracekitClient {
       () => undefined,
       LOG_COUNTERS,
     );
-    this.tracer = new TracekitTracer(this.processor, new ParentBasedRatioSampler(config.sampleRate), this.counters);
+    this.inventory = new CodeInventory(config.serviceName);
+    // Spans pass through the error recorder, which holds one back only while its errors' details load.
+    this.errors = new ErrorRecorder(config, this.processor, this.inventory, this.counters);
+    this.tracer = new TracekitTracer(this.errors, new ParentBasedRatioSampler(config.sampleRate), this.counters);
     this.removeHooks = config.handleShutdown
       ? installShutdownHooks(
           {
             flush: () => this.flush(),
             flushSync: () => {
-              this.processor.flushSync();
-              this.logProcessor.flushSync();
+              this.flushSync();
             },
-            pending: () => this.processor.queueSize > 0 || this.logProcessor.queueSize > 0,
+            pending: () => this.errors.busy || this.processor.queueSize > 0 || this.logProcessor.queueSize > 0,
           },
           config.shutdownTimeoutMs,
         )
       : () => undefined;
+    this.removeProcessHooks = config.captureUncaught && config.enabled ? installProcessErrorHooks(this) : () => undefined;
+    this.inventoryTimer = config.inventoryIntervalMs > 0 ? setInterval(() => this.emitInventory(), config.inventoryIntervalMs).unref() : undefined;
   }
 
   /** The pipeline's counters. */
@@ -124,8 +136,35 @@ export class TracekitClient {
     this.logProcessor.add(record);
   }
 
+  /**
+   * Code discovery: every in-app place (file relative to the app root, function, line) seen in
+   * captured errors, with first and last sighting and a count, the most frequent first. Bounded
+   * to 1000 places (the least recently seen are dropped).
+   *
+   * @example
+   * for (const e of tracekit.getClient()!.codeInventory()) console.log(`${e.file}:${e.line} ${e.function} ×${e.count}`);
+   */
+  codeInventory(): CodeInventoryEntry[] {
+    return this.inventory.list();
+  }
+
+  /** Writes the inventory entries changed since the last call to the logs store (`tracekit.code_inventory` records). */
+  emitInventory(): void {
+    const now = Date.now();
+    for (const entry of this.inventory.takeChanged()) this.emitLog(inventoryLogRecord(entry, now));
+  }
+
+  /** Finishes pending error details and writes everything buffered synchronously: only for the process's last moments. */
+  flushSync(): void {
+    this.errors.settleSync();
+    this.emitInventory();
+    this.processor.flushSync();
+    this.logProcessor.flushSync();
+  }
+
   /** Exports everything buffered now. */
   async flush(): Promise<void> {
+    await this.errors.idle();
     await Promise.all([this.processor.forceFlush(), this.logProcessor.forceFlush()]);
   }
 
@@ -133,6 +172,10 @@ export class TracekitClient {
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
       this.removeHooks();
+      this.removeProcessHooks();
+      clearInterval(this.inventoryTimer);
+      await this.errors.idle();
+      this.emitInventory();
       await Promise.all([this.processor.shutdown(), this.logProcessor.shutdown()]);
     })();
     return this.shutdownPromise;

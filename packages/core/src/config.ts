@@ -25,6 +25,12 @@ export interface ResolvedConfig {
   maxBatchSize: number;
   batchDelayMs: number;
   resourceAttributes: Attributes;
+  /** Errors and code discovery (docs/errors.md). */
+  captureUncaught: boolean;
+  sourceContextLines: number;
+  maxFrames: number;
+  appRoot: string;
+  inventoryIntervalMs: number;
 }
 
 export const EXPORTERS = ['file', 'otlp', 'console', 'none'] as const;
@@ -35,6 +41,8 @@ export const OPTION_NAMES: readonly string[] = [
   'serviceName', 'enabled', 'sampleRate', 'exporter', 'file', 'maxFileBytes', 'maxFiles', 'endpoint', 'apiKey', 'headers',
   'redaction', 'codeMonitoring', 'debug', 'handleShutdown', 'shutdownTimeoutMs', 'maxQueueSize', 'maxBatchSize',
   'batchDelayMs', 'resourceAttributes',
+  // errors and code discovery (docs/errors.md)
+  'captureUncaught', 'sourceContextLines', 'maxFrames', 'appRoot', 'inventoryIntervalMs',
 ];
 
 type Env = Record<string, string | undefined>;
@@ -214,5 +222,10 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     maxBatchSize: toInteger(pick(options, 'maxBatchSize', env, 'TRACEKIT_MAX_BATCH_SIZE'), 512, 1),
     batchDelayMs: toInteger(pick(options, 'batchDelayMs', env, 'TRACEKIT_BATCH_DELAY_MS'), 1000, 1),
     resourceAttributes,
+    captureUncaught: toBoolean(pick(options, 'captureUncaught', env, 'TRACEKIT_CAPTURE_UNCAUGHT'), false),
+    sourceContextLines: toInteger(pick(options, 'sourceContextLines', env, 'TRACEKIT_SOURCE_CONTEXT_LINES'), 5, 0),
+    maxFrames: toInteger(pick(options, 'maxFrames', env, 'TRACEKIT_MAX_FRAMES'), 50, 1),
+    appRoot: path.resolve(cwd, toText(pick(options, 'appRoot', env, 'TRACEKIT_APP_ROOT')) ?? '.'),
+    inventoryIntervalMs: toInteger(pick(options, 'inventoryIntervalMs', env, 'TRACEKIT_INVENTORY_INTERVAL_MS'), 60_000, 0),
   };
 }

@@ -26,7 +26,16 @@ export { nodeRequestInfo, webRequestInfo, onResponseDone, endWithNodeResponse } 
 export { parseTraceparent, parseTracestate, formatTraceparent } from './propagation.js';
 export { isValidRequestId, resolveRequestId } from './request-id.js';
 export { httpStatusOf, isErrorException, isErrorStatus } from './error-policy.js';
-export { errorType, errorMessage, exceptionAttributes } from './exception.js';
+export { errorType, errorMessage, exceptionAttributes, exceptionStacktrace, relatedErrors } from './exception.js';
+export type { RelatedError } from './exception.js';
+export { registrationSite } from './errors/call-site.js';
+export type { CodeLocation } from './errors/call-site.js';
+export { parseStack, parseStackLine } from './errors/parse-stack.js';
+export type { StackFrame, FrameOrigin, SourceContext } from './errors/stack-frame.js';
+export type { FrameJson } from './errors/frames-attribute.js';
+export { CODE_INVENTORY_EVENT } from './errors/code-inventory.js';
+export type { CodeInventoryEntry } from './errors/code-inventory.js';
+export { EXCEPTION_EVENT } from './errors/process-errors.js';
 export { activeRequest, suppressTracing, isTracingSuppressed } from './context.js';
 export type { RequestState } from './request-state.js';
 export { TracekitSpan } from './span.js';

@@ -2,7 +2,8 @@ import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context
 import type { TracekitClient } from './client.js';
 import { withRequest } from './context.js';
 import { isErrorException, isErrorStatus } from './error-policy.js';
-import { errorMessage, errorType, exceptionAttributes } from './exception.js';
+import { errorMessage, errorType } from './exception.js';
+import type { CodeLocation } from './errors/call-site.js';
 import { normaliseMethod, requestAttributes } from './http-attributes.js';
 import { parseTraceparent } from './propagation.js';
 import type { RequestState } from './request-state.js';
@@ -91,15 +92,27 @@ export class RequestScope implements RequestState {
   }
 
   /**
+   * Records where the matched route was registered (`code.filepath`, `code.lineno`), from
+   * `registrationSite()` captured once per route by the adapter.
+   */
+  setCodeLocation(site: CodeLocation | undefined): void {
+    if (this.ended || !site) return;
+    this.span.setAttribute('code.filepath', site.filepath);
+    this.span.setAttribute('code.lineno', site.lineno);
+  }
+
+  /**
    * Records an exception that escaped the handler. Errors with an HTTP status below 500 (by
-   * shape) are not errors and are not recorded; the same error object is recorded once.
+   * shape) are not errors and are not recorded; the same error object is recorded once. The
+   * `exception` event gets its frames, source context, fingerprint and culprit location
+   * (`code.filepath`, `code.lineno`, `code.function.name`) off the request path (docs/errors.md).
    */
   recordError(err: unknown): void {
     if (this.ended || this.recorded.has(err)) return;
     this.recorded.add(err);
     if (!isErrorException(err)) return;
     this.errorSeen = true;
-    this.span.addEvent('exception', exceptionAttributes(err));
+    this.client.errors.record(this.span, err);
     this.span.setAttribute('error.type', errorType(err));
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
   }

@@ -1,5 +1,5 @@
 import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { ensureClient } from './client.js';
+import { ensureClient, getClient } from './client.js';
 import { activeRequest, activeSpan } from './context.js';
 import { errorMessage, exceptionAttributes } from './exception.js';
 import type { RequestMetadata, SpanStatusInput } from './types.js';
@@ -65,10 +65,16 @@ export function endSpan(span: Span, attributes?: Attributes, status?: SpanStatus
   }
 }
 
-/** Records a thrown value on a span as an `exception` event and marks the span as failed. Never throws. */
+/**
+ * Records a thrown value on a span as an `exception` event and marks the span as failed. The
+ * event gets the same details as an escaped exception (frames, source context, fingerprint,
+ * culprit location; see docs/errors.md). Never throws.
+ */
 export function recordException(span: Span, error: unknown): void {
   try {
-    span.addEvent('exception', exceptionAttributes(error));
+    const client = getClient();
+    if (client) client.errors.record(span, error);
+    else span.addEvent('exception', exceptionAttributes(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
   } catch {
     // never throw into user code

@@ -46,6 +46,20 @@ export interface TracekitOptions {
   batchDelayMs?: number;
   /** Extra resource attributes. */
   resourceAttributes?: Attributes;
+  /**
+   * Record uncaught exceptions and unhandled rejections (as a span and a `tracekit.exception` log
+   * record) and flush them synchronously, leaving Node's own behaviour (output, exit code) as it is.
+   * Default `false` (`TRACEKIT_CAPTURE_UNCAUGHT`).
+   */
+  captureUncaught?: boolean;
+  /** Lines of source shown before and after each in-app frame of an error; 0 reads no source. Default 5 (`TRACEKIT_SOURCE_CONTEXT_LINES`). */
+  sourceContextLines?: number;
+  /** Stack frames kept per error (the innermost). Default 50 (`TRACEKIT_MAX_FRAMES`). */
+  maxFrames?: number;
+  /** The app's root: frames under it (outside `node_modules`) are in-app, and files are shown relative to it. Default: the working directory (`TRACEKIT_APP_ROOT`). */
+  appRoot?: string;
+  /** How often changed code-inventory entries are written to the logs store, in ms; 0 writes them only at shutdown. Default 60000 (`TRACEKIT_INVENTORY_INTERVAL_MS`). */
+  inventoryIntervalMs?: number;
 }
 
 /** Redaction options (see the redaction guide). */

@@ -1,0 +1,117 @@
+import { SEVERITY, type LogRecordData } from '../export/log-types.js';
+import type { StackFrame } from './stack-frame.js';
+
+/** One place in the app's code that took part in captured errors (from `client.codeInventory()`). */
+export interface CodeInventoryEntry {
+  /** The service (`serviceName`). */
+  service: string;
+  /** The file relative to the app root, after source maps (`src/orders/service.ts`). */
+  file: string;
+  /** The function, `''` when anonymous. */
+  function: string;
+  /** The 1-based line. */
+  line: number;
+  /** When an error first passed through this place, in epoch milliseconds. */
+  firstSeen: number;
+  /** When an error last passed through it, in epoch milliseconds. */
+  lastSeen: number;
+  /** How many captured errors passed through it. */
+  count: number;
+}
+
+/** The event name of inventory log records in `.tracekit/logs.jsonl`. */
+export const CODE_INVENTORY_EVENT = 'tracekit.code_inventory';
+
+/** Entries kept by default; the least recently seen go first. */
+export const DEFAULT_MAX_INVENTORY_ENTRIES = 1000;
+
+/**
+ * Code discovery: every in-app frame seen in captured errors, as `{ file, function, line }` with
+ * first and last sighting and a count, bounded in memory (the least recently seen entries are
+ * dropped first). Entries changed since the last {@link takeChanged} are written to the store as
+ * log records, periodically and at shutdown.
+ */
+export class CodeInventory {
+  private readonly entries = new Map<string, CodeInventoryEntry>();
+  private readonly changed = new Set<string>();
+  /** Entries dropped to stay within the bound. */
+  evicted = 0;
+
+  constructor(
+    private readonly service: string,
+    private readonly maxEntries: number = DEFAULT_MAX_INVENTORY_ENTRIES,
+  ) {}
+
+  /** Counts one captured error's in-app frames (a place seen twice in one error counts once). */
+  record(frames: readonly StackFrame[], now: number = Date.now()): void {
+    const seen = new Set<string>();
+    for (const frame of frames) {
+      if (frame.origin !== 'app' || frame.line === undefined || frame.relativeFile === undefined) continue;
+      const key = `${frame.relativeFile}\u0000${frame.function}\u0000${frame.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let entry = this.entries.get(key);
+      if (entry) {
+        entry.count++;
+        entry.lastSeen = now;
+        this.entries.delete(key);
+      } else {
+        entry = { service: this.service, file: frame.relativeFile, function: frame.function, line: frame.line, firstSeen: now, lastSeen: now, count: 1 };
+      }
+      // Re-inserting keeps the Map in least-recently-seen order, so eviction takes the first key.
+      this.entries.set(key, entry);
+      this.changed.add(key);
+    }
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.changed.delete(oldest);
+      this.evicted++;
+    }
+  }
+
+  /** Every entry, the most frequent first (copies). */
+  list(): CodeInventoryEntry[] {
+    return [...this.entries.values()].map((e) => ({ ...e })).sort((a, b) => b.count - a.count || a.file.localeCompare(b.file) || a.line - b.line);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The entries changed since the last call (copies), and forgets that they changed. */
+  takeChanged(): CodeInventoryEntry[] {
+    const out: CodeInventoryEntry[] = [];
+    for (const key of this.changed) {
+      const entry = this.entries.get(key);
+      if (entry) out.push({ ...entry });
+    }
+    this.changed.clear();
+    return out;
+  }
+}
+
+/**
+ * One inventory entry as an OTLP log record (`eventName: 'tracekit.code_inventory'`): the place
+ * as `code.filepath` (relative to the app root), `code.function.name` and `code.lineno`, and
+ * `tracekit.inventory.first_seen` / `last_seen` (epoch ms) and `count`. Each record carries the
+ * entry's totals so far, so the newest record of a place is its current state.
+ */
+export function inventoryLogRecord(entry: CodeInventoryEntry, now: number = Date.now()): LogRecordData {
+  return {
+    time: now,
+    eventName: CODE_INVENTORY_EVENT,
+    severityNumber: SEVERITY.INFO,
+    severityText: 'INFO',
+    body: `${entry.function || '<anonymous>'} (${entry.file}:${entry.line})`,
+    attributes: {
+      'service.name': entry.service,
+      'code.filepath': entry.file,
+      'code.function.name': entry.function,
+      'code.lineno': entry.line,
+      'tracekit.inventory.first_seen': entry.firstSeen,
+      'tracekit.inventory.last_seen': entry.lastSeen,
+      'tracekit.inventory.count': entry.count,
+    },
+  };
+}
