@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { createAdapter, endWithNodeResponse, nodeRequestInfo, onResponseDone, type AdapterOptions, type RequestScope } from '@tracekit/core';
-import { instrumentRouting, routeTemplate } from './routing.js';
+import { instrumentRegistration, instrumentRouting, routeTemplate } from './routing.js';
 import { SCOPE, type TracedRequest } from './internal-types.js';
 
 export * from '@tracekit/core';
@@ -22,6 +22,8 @@ export type ExpressOptions = AdapterOptions<Request, Response>;
  */
 export function express(options: ExpressOptions = {}): RequestHandler {
   const runtime = createAdapter<Request, Response>('express', options);
+  // Now, before the app registers its routes: each route then records where it was registered.
+  instrumentRegistration();
   return function tracekitExpress(req, res, next) {
     const traced = req as TracedRequest;
     // A sub-app with its own tracekit.express() sees the request again: trace it once.

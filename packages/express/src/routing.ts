@@ -1,5 +1,8 @@
 import { context } from '@opentelemetry/api';
-import { recordException } from '@tracekit/core';
+import { recordException, registrationSite, type CodeLocation } from '@tracekit/core';
+import { createRequire } from 'node:module';
+import { METHODS } from 'node:http';
+import path from 'node:path';
 import type { Application } from 'express';
 import type { ServerResponse } from 'node:http';
 import { MOUNTS, SCOPE, type LayerLike, type RouteLike, type TracedRequest } from './internal-types.js';
@@ -9,6 +12,48 @@ type HandleFn = (this: LayerLike, req: TracedRequest, res: ServerResponse, next:
 
 const patched = new WeakSet<object>();
 const ready = new WeakSet<object>();
+const registering = new WeakSet<object>();
+/** Where a Route was registered (the user's `app.get(...)` line), on the Route object. */
+const SITE = Symbol.for('tracekit.express.site');
+type SitedRoute = { [SITE]?: CodeLocation };
+const ROUTE_METHODS = new Set(['all', ...METHODS.map((m) => m.toLowerCase())]);
+
+/** Wraps Route.prototype.get/post/.../all so each route remembers the line that registered it (once, at registration). */
+function patchRegistration(proto: Record<string, unknown>): void {
+  if (registering.has(proto)) return;
+  registering.add(proto);
+  for (const key of Object.keys(proto)) {
+    const original = proto[key];
+    if (!ROUTE_METHODS.has(key) || typeof original !== 'function') continue;
+    proto[key] = function tracekitRegister(this: SitedRoute, ...args: unknown[]) {
+      this[SITE] ??= registrationSite(tracekitRegister);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+}
+
+/**
+ * Finds Express's Route class among the modules already loaded (Express 4's
+ * `express/lib/router/route.js`, Express 5's `router/lib/route.js`), by shape and never by
+ * importing express, and patches its registration methods. `express()` calls it, which runs
+ * before the app registers its routes, so each route's SERVER spans carry `code.filepath` and
+ * `code.lineno` of its `app.get(...)` call. Apps bundled into one file have no module cache to
+ * search: their spans simply lack the location.
+ */
+export function instrumentRegistration(): void {
+  let cache: Record<string, { exports?: unknown } | undefined>;
+  try {
+    cache = createRequire(path.join(process.cwd(), 'tracekit.js')).cache;
+  } catch {
+    return;
+  }
+  for (const id in cache) {
+    if (!id.endsWith(`${path.sep}route.js`)) continue;
+    const exported = cache[id]?.exports as { prototype?: Record<string, unknown> } | undefined;
+    const proto = typeof exported === 'function' ? exported.prototype : undefined;
+    if (proto && typeof proto.dispatch === 'function' && typeof proto._handlesMethod === 'function') patchRegistration(proto);
+  }
+}
 
 /** Joins mount templates and a route path into one template (`/api` + `/items/:id`). */
 export function routeTemplate(base: string | undefined, mounts: readonly string[] | undefined, path: unknown): string {
@@ -68,12 +113,14 @@ function patchRoute(proto: RouteLike, onDone: (res: ServerResponse, fn: () => vo
     const layers = this.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
     const name = layers[layers.length - 1]?.handle.name || '<anonymous>';
     scope.setHandler(name);
+    scope.setCodeLocation((this as SitedRoute)[SITE]);
     const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': scope.route ?? '' });
     let ended = false;
     const endChild = (err?: unknown) => {
       if (ended) return;
       ended = true;
-      if (err !== undefined && err !== 'route' && err !== 'router') {
+      // Express treats any falsy value passed to next() (a thrown null or undefined) as "no error".
+      if (err && err !== 'route' && err !== 'router') {
         scope.recordError(err);
         recordException(child.span, err);
       }
