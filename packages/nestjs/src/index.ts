@@ -1,1 +1,4 @@
 export * from '@tracekit/core';
+export { TracekitModule, TracekitInstrumentation, TRACEKIT_MODULE_OPTIONS } from './tracekit.module.js';
+export type { NestjsOptions, TracekitModuleAsyncOptions, TracekitOptionsFactory } from './tracekit.module.js';
+export { getRequestScope } from './platform.js';
