@@ -9,6 +9,7 @@ import { MOUNTS, SCOPE, type LayerLike, type RouteLike, type TracedRequest } fro
 
 type Next = (err?: unknown) => unknown;
 type HandleFn = (this: LayerLike, req: TracedRequest, res: ServerResponse, next: Next) => unknown;
+type OnDone = (res: ServerResponse, fn: () => void) => void;
 
 const patched = new WeakSet<object>();
 const ready = new WeakSet<object>();
@@ -49,8 +50,8 @@ export function instrumentRegistration(): void {
   }
   for (const id in cache) {
     if (!id.endsWith(`${path.sep}route.js`)) continue;
-    const exported = cache[id]?.exports as { prototype?: Record<string, unknown> } | undefined;
-    const proto = typeof exported === 'function' ? exported.prototype : undefined;
+    const exported = cache[id]?.exports as unknown;
+    const proto = typeof exported === 'function' ? (exported as { prototype?: Record<string, unknown> }).prototype : undefined;
     if (proto && typeof proto.dispatch === 'function' && typeof proto._handlesMethod === 'function') patchRegistration(proto);
   }
 }
@@ -78,14 +79,52 @@ function mountTemplate(layer: LayerLike): string {
 
 const isMount = (layer: LayerLike) => !layer.route && (Array.isArray(layer.handle.stack) || layer.handle.name === 'mounted_app');
 
-/** Wraps Layer's request handling so mounted routers record their path template. */
-function patchLayer(proto: Record<string, unknown>): void {
+/** Runs a matched route: sets the route template, names the handler and runs it in a child span. */
+function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res: ServerResponse, next: Next, original: HandleFn, onDone: OnDone): unknown {
+  const scope = req[SCOPE];
+  if (!scope || scope.isEnded) return original.call(layer, req, res, next);
+  scope.setRoute(routeTemplate(req.baseUrl, req[MOUNTS], route.path));
+  const method = String(req.method).toLowerCase();
+  const layers = route.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
+  const name = layers[layers.length - 1]?.handle.name || '<anonymous>';
+  scope.setHandler(name);
+  scope.setCodeLocation((route as unknown as SitedRoute)[SITE]);
+  const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': scope.route ?? '' });
+  let ended = false;
+  const endChild = (err?: unknown) => {
+    if (ended) return;
+    ended = true;
+    // Express treats any falsy value passed to next() (a thrown null or undefined) as "no error".
+    if (err && err !== 'route' && err !== 'router') {
+      scope.recordError(err);
+      recordException(child.span, err);
+    }
+    child.span.end();
+  };
+  onDone(res, () => endChild());
+  return context.with(child.context, () =>
+    original.call(layer, req, res, function tracekitRouteDone(this: unknown, ...args: [unknown?]) {
+      endChild(args[0]);
+      return scope.run(() => next.apply(this, args));
+    }),
+  );
+}
+
+/**
+ * Wraps Layer's request handling (Express 4's `handle_request`, router 2's `handleRequest`):
+ * a mounted router records its path template; a route layer runs its route in a handler span.
+ * The route is handled here rather than in `Route#dispatch` because Express 4 binds `dispatch`
+ * when the route is created, so a later patch of the prototype would never run.
+ */
+function patchLayer(proto: Record<string, unknown>, onDone: OnDone): void {
   const key = typeof proto.handleRequest === 'function' ? 'handleRequest' : 'handle_request';
   const original = proto[key] as HandleFn | undefined;
   if (!original || patched.has(proto)) return;
   patched.add(proto);
   proto[key] = function tracekitHandle(this: LayerLike, req: TracedRequest, res: ServerResponse, next: Next) {
-    if (!req[SCOPE] || !isMount(this)) return original.call(this, req, res, next);
+    if (!req[SCOPE]) return original.call(this, req, res, next);
+    if (this.route) return handleRoute(this, this.route, req, res, next, original, onDone);
+    if (!isMount(this)) return original.call(this, req, res, next);
     const mounts = (req[MOUNTS] ??= []);
     mounts.push(mountTemplate(this));
     let left = false;
@@ -99,68 +138,18 @@ function patchLayer(proto: Record<string, unknown>): void {
   };
 }
 
-/** Wraps Route.dispatch: sets the route template, names the handler and runs it in a child span. */
-function patchRoute(proto: RouteLike, onDone: (res: ServerResponse, fn: () => void) => void): void {
-  if (patched.has(proto)) return;
-  patched.add(proto);
-  const original = proto.dispatch;
-  proto.dispatch = function tracekitDispatch(this: RouteLike, req: unknown, res: unknown, done: (err?: unknown) => void) {
-    const traced = req as TracedRequest;
-    const scope = traced[SCOPE];
-    if (!scope || scope.isEnded) return original.call(this, req, res, done);
-    scope.setRoute(routeTemplate(traced.baseUrl, traced[MOUNTS], this.path));
-    const method = String(traced.method).toLowerCase();
-    const layers = this.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
-    const name = layers[layers.length - 1]?.handle.name || '<anonymous>';
-    scope.setHandler(name);
-    scope.setCodeLocation((this as SitedRoute)[SITE]);
-    const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': scope.route ?? '' });
-    let ended = false;
-    const endChild = (err?: unknown) => {
-      if (ended) return;
-      ended = true;
-      // Express treats any falsy value passed to next() (a thrown null or undefined) as "no error".
-      if (err && err !== 'route' && err !== 'router') {
-        scope.recordError(err);
-        recordException(child.span, err);
-      }
-      child.span.end();
-    };
-    onDone(res as ServerResponse, () => endChild());
-    return context.with(child.context, () =>
-      original.call(this, req, res, (err?: unknown) => {
-        endChild(err);
-        return scope.run(() => done(err));
-      }),
-    );
-  };
-}
-
-function findLayers(stack: unknown, depth: number, found: { layer?: object; route?: object }): void {
-  if (!Array.isArray(stack) || depth > 8) return;
-  for (const l of stack as LayerLike[]) {
-    found.layer ??= Object.getPrototypeOf(l) as object;
-    if (l.route) {
-      found.route ??= Object.getPrototypeOf(l.route) as object;
-      found.layer = Object.getPrototypeOf(l) as object;
-    } else if (Array.isArray(l.handle?.stack)) findLayers(l.handle.stack, depth + 1, found);
-    if (found.route) return;
-  }
-}
-
 /**
- * Patches Express's Layer and Route prototypes once (found from the app's own router, never by
- * importing express), so every app on that copy of Express reports route templates and handler
- * spans. Until a route exists the search repeats on later requests.
+ * Patches Express's Layer prototype once (found from the app's own router, never by importing
+ * express), so every app on that copy of Express reports route templates and handler spans.
  */
-export function instrumentRouting(app: Application, onDone: (res: ServerResponse, fn: () => void) => void): void {
+export function instrumentRouting(app: Application, onDone: OnDone): void {
   if (ready.has(app)) return;
   const router = (app as unknown as { _router?: { stack?: unknown }; router?: { stack?: unknown } })._router ?? (app as unknown as { router?: { stack?: unknown } }).router;
-  const found: { layer?: object; route?: object } = {};
-  findLayers(router?.stack, 0, found);
-  if (found.layer) patchLayer(found.layer as Record<string, unknown>);
-  if (found.route) {
-    patchRoute(found.route as RouteLike, onDone);
+  // Every layer of one copy of Express shares one prototype; the app's router holds at least
+  // TraceKit's own middleware by now.
+  const first = Array.isArray(router?.stack) ? (router.stack[0] as object | undefined) : undefined;
+  if (first) {
+    patchLayer(Object.getPrototypeOf(first) as Record<string, unknown>, onDone);
     ready.add(app);
   }
 }

@@ -146,17 +146,20 @@ describe('adapter options', () => {
   });
 
   it('ignore accepts globs, regular expressions and predicates', async () => {
-    const app = express5();
-    app.use(tracekit.express({ ignore: ['/static/**', /^\/internal/] }));
-    app.use(tracekit.express({ ignore: (req) => req.headers['x-synthetic'] === '1' }));
-    app.get('/{*all}', (_req, res) => res.send('ok'));
-    const base = await listen(app);
-    for (const p of ['/static/css/site.css', '/internal/ping']) await (await fetch(base + p)).text();
-    await (await fetch(`${base}/probe`, { headers: { 'x-synthetic': '1' } })).text();
+    const globs = express5();
+    globs.use(tracekit.express({ ignore: ['/static/**', /^\/internal/, '/health'] }));
+    globs.get('/{*all}', (_req, res) => res.send('ok'));
+    const predicate = express5();
+    predicate.use(tracekit.express({ ignore: (req) => req.headers['x-synthetic'] === '1' }));
+    predicate.get('/{*all}', (_req, res) => res.send('ok'));
+    const a = await listen(globs);
+    const b = await listen(predicate);
+    for (const p of ['/static/css/site.css', '/internal/ping', '/health/', '/static.css', '/api/health']) await (await fetch(a + p)).text();
+    await (await fetch(`${b}/probe`, { headers: { 'x-synthetic': '1' } })).text();
+    await (await fetch(`${b}/probe`)).text();
     await new Promise((r) => setTimeout(r, 20));
-    // The second middleware sees requests the first ignored and applies its own rule.
     const paths = (await t.spans()).filter((s) => s.kind === SpanKind.SERVER).map((s) => s.attributes['url.path']);
-    expect(paths.sort()).toEqual(['/internal/ping', '/static/css/site.css']);
+    expect(paths.sort()).toEqual(['/api/health', '/probe', '/static.css']);
   });
 
   it('spanName names the span; a responseHook that throws is counted and changes nothing', async () => {
