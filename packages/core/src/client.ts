@@ -1,16 +1,17 @@
 import os from 'node:os';
-import type { Attributes, Tracer } from '@opentelemetry/api';
+import type { Attributes, Tracer, TracerProvider } from '@opentelemetry/api';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { ensureContextManager } from './context.js';
-import { setDebug, warnOnce } from './diag.js';
+import { debug, setDebug, warnOnce } from './diag.js';
 import { BatchProcessor, LOG_COUNTERS, SPAN_COUNTERS } from './export/batch-processor.js';
-import { createExporter, createLogExporter } from './export/create-exporter.js';
+import { createExporters } from './export/create-exporter.js';
 import type { LogExporter, LogRecordData } from './export/log-types.js';
 import type { ExportMeta, SpanExporter } from './export/types.js';
 import { metadataAttributes } from './metadata.js';
 import { instrumentOutbound } from './outbound.js';
 import { createRedactor } from './redaction.js';
 import { ParentBasedRatioSampler } from './sampler.js';
+import { registeredTracerProvider, SdkBridgeTracer } from './sdk-interop.js';
 import { installShutdownHooks } from './shutdown.js';
 import type { TracekitSpan } from './span.js';
 import { TracekitTracer } from './tracer.js';
@@ -53,12 +54,14 @@ export class TracekitClient {
   readonly meta: ExportMeta;
   private readonly counters: ClientStats = {
     spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, sampledOut: 0, exportFailures: 0, hookErrors: 0,
-    queueSize: 0, spoolBytes: 0, spoolFiles: 0,
+    queueSize: 0, spoolBytes: 0, spoolFiles: 0, exportRetries: 0, spansSpooled: 0, spansRejected: 0, spansSpoolDropped: 0, spoolQuarantined: 0,
   };
   private readonly processor: BatchProcessor<TracekitSpan>;
   private readonly logProcessor: BatchProcessor<LogRecordData>;
   private readonly removeHooks: () => void;
   private shutdownPromise: Promise<void> | undefined;
+  /** The app's OpenTelemetry SDK, when spans go through it (see `useGlobalTracerProvider`, docs/export.md). */
+  readonly sdkProvider: TracerProvider | undefined;
   /** Records exceptions and completes their frames, context and fingerprint off the request path (docs/errors.md). */
   readonly errors: ErrorRecorder;
   private readonly inventory: CodeInventory;
@@ -75,33 +78,34 @@ export class TracekitClient {
     ensureContextManager();
     if (config.enabled) instrumentOutbound();
     this.meta = { resource: buildResource(config), scope: { name: '@tracekit/core', version: VERSION } };
-    const exporter = internals.exporter ?? createExporter(config, this.meta);
     const redact = createRedactor(config.redaction);
-    this.processor = new BatchProcessor<TracekitSpan>(
-      exporter,
-      config,
-      this.counters,
-      (span) => {
-        const metadata = span.request?.metadata;
-        if (metadata) {
-          const attrs = metadataAttributes(metadata);
-          for (const key in attrs) span.attributes[key] = attrs[key];
-        }
-        redact(span);
-      },
-      SPAN_COUNTERS,
-    );
+    // Metadata and redaction, applied off the request path before any exporter (or the app's SDK) sees a span.
+    const prepare = (span: TracekitSpan) => {
+      const metadata = span.request?.metadata;
+      if (metadata) {
+        const attrs = metadataAttributes(metadata);
+        for (const key in attrs) span.attributes[key] = attrs[key];
+      }
+      redact(span);
+    };
+    const built = internals.exporter && internals.logExporter ? undefined : createExporters(config, this.meta, this.counters);
+    this.processor = new BatchProcessor<TracekitSpan>(internals.exporter ?? built!.spans, config, this.counters, prepare, SPAN_COUNTERS);
     this.logProcessor = new BatchProcessor<LogRecordData>(
-      internals.logExporter ?? createLogExporter(config, this.meta),
+      internals.logExporter ?? built!.logs,
       config,
       this.counters,
-      () => undefined,
+      // Event properties are attributes too: the same redaction applies (the record is shaped as a span for it).
+      (record) => redact({ name: record.eventName, attributes: record.attributes, events: undefined } as unknown as TracekitSpan),
       LOG_COUNTERS,
     );
+    this.sdkProvider = config.useGlobalTracerProvider && !internals.exporter ? registeredTracerProvider() : undefined;
+    const bridge = this.sdkProvider ? new SdkBridgeTracer(this.sdkProvider.getTracer('@tracekit/core', VERSION), prepare, this.counters) : undefined;
+    if (bridge) debug('an OpenTelemetry SDK is registered: spans go through its processors and exporters (useGlobalTracerProvider)');
     this.inventory = new CodeInventory(config.serviceName);
     // Spans pass through the error recorder, which holds one back only while its errors' details load.
-    this.errors = new ErrorRecorder(config, this.processor, this.inventory, this.counters);
-    this.tracer = new TracekitTracer(this.errors, new ParentBasedRatioSampler(config.sampleRate), this.counters);
+    this.errors = new ErrorRecorder(config, bridge ?? this.processor, this.inventory, this.counters);
+    if (bridge) bridge.sink = this.errors;
+    this.tracer = bridge ?? new TracekitTracer(this.errors, new ParentBasedRatioSampler(config.sampleRate), this.counters);
     this.removeHooks = config.handleShutdown
       ? installShutdownHooks(
           {
@@ -109,7 +113,7 @@ export class TracekitClient {
             flushSync: () => {
               this.flushSync();
             },
-            pending: () => this.errors.busy || this.processor.queueSize > 0 || this.logProcessor.queueSize > 0,
+            pending: () => this.errors.busy || this.processor.busy || this.logProcessor.busy,
           },
           config.shutdownTimeoutMs,
         )
@@ -162,10 +166,27 @@ export class TracekitClient {
     this.logProcessor.flushSync();
   }
 
-  /** Exports everything buffered now. */
-  async flush(): Promise<void> {
+  /**
+   * Exports everything buffered now, within `shutdownTimeoutMs` (default 5 s): what the OTLP
+   * exporter cannot deliver by then is spooled. With an app SDK, its `forceFlush` runs too.
+   */
+  async flush(timeoutMs: number = this.config.shutdownTimeoutMs): Promise<void> {
     await this.errors.idle();
-    await Promise.all([this.processor.forceFlush(), this.logProcessor.forceFlush()]);
+    await Promise.all([this.processor.forceFlush(timeoutMs), this.logProcessor.forceFlush(timeoutMs), this.flushSdk(timeoutMs)]);
+  }
+
+  private async flushSdk(timeoutMs: number): Promise<void> {
+    const provider = this.sdkProvider as (TracerProvider & { forceFlush?: () => Promise<unknown> }) | undefined;
+    if (typeof provider?.forceFlush !== 'function') return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      provider.forceFlush().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Flushes and stops the pipeline; later spans are dropped. Idempotent. */
@@ -176,7 +197,8 @@ export class TracekitClient {
       clearInterval(this.inventoryTimer);
       await this.errors.idle();
       this.emitInventory();
-      await Promise.all([this.processor.shutdown(), this.logProcessor.shutdown()]);
+      const timeoutMs = this.config.shutdownTimeoutMs;
+      await Promise.all([this.processor.shutdown(timeoutMs), this.logProcessor.shutdown(timeoutMs), this.flushSdk(timeoutMs)]);
     })();
     return this.shutdownPromise;
   }

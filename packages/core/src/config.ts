@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { configError, type ValueSource } from './config-errors.js';
-import type { ExporterName, RedactionMode, RedactionOptions, TracekitOptions } from './types.js';
+import type { ExporterName, FileFormat, OtlpCompression, OtlpProtocol, RedactionMode, RedactionOptions, TracekitOptions } from './types.js';
 
 /** The configuration after options, environment and defaults are merged and validated. */
 export interface ResolvedConfig {
@@ -31,10 +31,29 @@ export interface ResolvedConfig {
   maxFrames: number;
   appRoot: string;
   inventoryIntervalMs: number;
+  /** Full URL of the OTLP traces endpoint (`…/v1/traces`), when OTLP is configured. */
+  tracesEndpoint: string | undefined;
+  /** Full URL of the OTLP logs endpoint (`…/v1/logs`), when OTLP is configured. */
+  logsEndpoint: string | undefined;
+  protocol: OtlpProtocol;
+  compression: OtlpCompression;
+  exportTimeoutMs: number;
+  maxExportRetries: number;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+  spool: boolean;
+  spoolDir: string;
+  spoolMaxBytes: number;
+  spoolMaxAgeMs: number;
+  fileFormat: FileFormat;
+  useGlobalTracerProvider: boolean;
 }
 
 export const EXPORTERS = ['file', 'otlp', 'console', 'none'] as const;
 export const REDACTION_MODES = ['mask', 'remove', 'hash'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export const OTLP_COMPRESSIONS = ['gzip', 'none'] as const;
+export const FILE_FORMATS = ['otlp', 'events'] as const;
 
 /** The option names `init()` accepts; anything else is a typo and fails fast. */
 export const OPTION_NAMES: readonly string[] = [
@@ -43,6 +62,9 @@ export const OPTION_NAMES: readonly string[] = [
   'batchDelayMs', 'resourceAttributes',
   // errors and code discovery (docs/errors.md)
   'captureUncaught', 'sourceContextLines', 'maxFrames', 'appRoot', 'inventoryIntervalMs',
+  // export pipeline (docs/export.md)
+  'tracesEndpoint', 'logsEndpoint', 'protocol', 'compression', 'exportTimeoutMs', 'maxExportRetries', 'retryInitialDelayMs',
+  'retryMaxDelayMs', 'spool', 'spoolDir', 'spoolMaxBytes', 'spoolMaxAgeMs', 'fileFormat', 'useGlobalTracerProvider',
 ];
 
 type Env = Record<string, string | undefined>;
@@ -196,8 +218,11 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     if (!OPTION_NAMES.includes(key)) throw configError('TK_CONFIG_UNKNOWN_OPTION', { label: `options.${key}`, value: undefined }, OPTION_NAMES);
   }
   const endpoint = toUrl(pick(options, 'endpoint', env, 'TRACEKIT_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+  const tracesEndpoint = signalEndpoint(options, env, endpoint, 'tracesEndpoint', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'v1/traces');
+  const logsEndpoint = signalEndpoint(options, env, endpoint, 'logsEndpoint', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', 'v1/logs');
+  const fileFormat = toEnum(pick(options, 'fileFormat', env, 'TRACEKIT_FILE_FORMAT'), 'otlp', FILE_FORMATS);
   const fileSource = pick(options, 'file', env, 'TRACEKIT_FILE');
-  const file = path.resolve(cwd, toText(fileSource) ?? path.join('.tracekit', 'traces.jsonl'));
+  const file = path.resolve(cwd, toText(fileSource) ?? path.join('.tracekit', fileFormat === 'events' ? 'events.jsonl' : 'traces.jsonl'));
   const resourceAttributes = options.resourceAttributes ?? {};
   if (typeof resourceAttributes !== 'object' || resourceAttributes === null) {
     throw configError('TK_CONFIG_OBJECT', { label: 'options.resourceAttributes', value: resourceAttributes }, 'an object of attributes');
@@ -206,7 +231,7 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     serviceName: toText(pick(options, 'serviceName', env, 'TRACEKIT_SERVICE_NAME', 'OTEL_SERVICE_NAME')) ?? packageName(cwd) ?? 'node-app',
     enabled: toBoolean(pick(options, 'enabled', env, 'TRACEKIT_ENABLED'), true),
     sampleRate: toNumberInRange(pick(options, 'sampleRate', env, 'TRACEKIT_SAMPLE_RATE'), 1, 0, 1),
-    exporter: toEnum(pick(options, 'exporter', env, 'TRACEKIT_EXPORTER'), endpoint ? 'otlp' : 'file', EXPORTERS),
+    exporter: toEnum(pick(options, 'exporter', env, 'TRACEKIT_EXPORTER'), tracesEndpoint ? 'otlp' : 'file', EXPORTERS),
     file,
     maxFileBytes: toInteger(pick(options, 'maxFileBytes', env, 'TRACEKIT_MAX_FILE_BYTES'), 10 * 1024 * 1024, 1024),
     maxFiles: toInteger(pick(options, 'maxFiles', env, 'TRACEKIT_MAX_FILES'), 5, 0),
@@ -227,5 +252,30 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     maxFrames: toInteger(pick(options, 'maxFrames', env, 'TRACEKIT_MAX_FRAMES'), 50, 1),
     appRoot: path.resolve(cwd, toText(pick(options, 'appRoot', env, 'TRACEKIT_APP_ROOT')) ?? '.'),
     inventoryIntervalMs: toInteger(pick(options, 'inventoryIntervalMs', env, 'TRACEKIT_INVENTORY_INTERVAL_MS'), 60_000, 0),
+    tracesEndpoint,
+    logsEndpoint,
+    protocol: toEnum(pick(options, 'protocol', env, 'OTEL_EXPORTER_OTLP_PROTOCOL'), 'http/protobuf', OTLP_PROTOCOLS),
+    compression: toEnum(pick(options, 'compression', env, 'OTEL_EXPORTER_OTLP_COMPRESSION'), 'gzip', OTLP_COMPRESSIONS),
+    exportTimeoutMs: toInteger(pick(options, 'exportTimeoutMs', env, 'TRACEKIT_EXPORT_TIMEOUT_MS', 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000, 1),
+    maxExportRetries: toInteger(pick(options, 'maxExportRetries', env, 'TRACEKIT_EXPORT_MAX_RETRIES'), 3, 0),
+    retryInitialDelayMs: toInteger(pick(options, 'retryInitialDelayMs', env, 'TRACEKIT_RETRY_INITIAL_DELAY_MS'), 500, 1),
+    retryMaxDelayMs: toInteger(pick(options, 'retryMaxDelayMs', env, 'TRACEKIT_RETRY_MAX_DELAY_MS'), 15_000, 1),
+    spool: toBoolean(pick(options, 'spool', env, 'TRACEKIT_SPOOL'), true),
+    spoolDir: path.resolve(cwd, toText(pick(options, 'spoolDir', env, 'TRACEKIT_SPOOL_DIR')) ?? path.join('.tracekit', 'spool')),
+    spoolMaxBytes: toInteger(pick(options, 'spoolMaxBytes', env, 'TRACEKIT_SPOOL_MAX_BYTES'), 64 * 1024 * 1024, 1024),
+    spoolMaxAgeMs: toInteger(pick(options, 'spoolMaxAgeMs', env, 'TRACEKIT_SPOOL_MAX_AGE_MS'), 24 * 60 * 60 * 1000, 1000),
+    fileFormat,
+    useGlobalTracerProvider: toBoolean(pick(options, 'useGlobalTracerProvider', env, 'TRACEKIT_USE_GLOBAL_TRACER_PROVIDER'), true),
   };
+}
+
+/**
+ * A signal's full OTLP URL. As in the OpenTelemetry specification, a signal-specific URL
+ * (`tracesEndpoint`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is used as is, while the base
+ * endpoint gets `/v1/traces` or `/v1/logs` appended. Options win over the environment.
+ */
+function signalEndpoint(options: TracekitOptions, env: Env, base: string | undefined, key: 'tracesEndpoint' | 'logsEndpoint', envVar: string, suffix: string): string | undefined {
+  if (options[key] !== undefined) return toUrl({ label: `options.${key}`, value: options[key] });
+  if (options.endpoint !== undefined) return base === undefined ? undefined : `${base}/${suffix}`;
+  return toUrl(pick({}, key, env, envVar)) ?? (base === undefined ? undefined : `${base}/${suffix}`);
 }

@@ -18,6 +18,7 @@ export {
   Trace,
 } from './manual.js';
 export type { TraceOptions } from './manual.js';
+export { trackEvent, TRACK_EVENT_NAME } from './track-event.js';
 export { createAdapter } from './adapter.js';
 export type { AdapterRuntime } from './adapter.js';
 export { RequestScope } from './lifecycle.js';
@@ -45,6 +46,13 @@ export { compilePathRules } from './ignore.js';
 export { toOtlpTraceRequest } from './export/otlp-json.js';
 export { traceRequestEncoder, spanJson } from './export/otlp-json-string.js';
 export { InMemorySpanExporter } from './export/memory-exporter.js';
+export { OtlpHttpExporter } from './export/otlp-exporter.js';
+export type { OtlpExporterOptions } from './export/otlp-exporter.js';
+export { encodeTraces, encodeLogs } from './export/otlp-encoding.js';
+export { ConsoleSpanExporter } from './export/console-exporter.js';
+export { EventsFileExporter, toFlowEvents } from './export/events-exporter.js';
+export type { FlowEvent, FlowEventName } from './export/events-exporter.js';
+export { registeredTracerProvider } from './sdk-interop.js';
 export type { SpanExporter, ReadableSpan, ExportMeta } from './export/types.js';
 export type { LogRecordData, LogExporter } from './export/log-types.js';
 export { SEVERITY } from './export/log-types.js';
@@ -59,4 +67,7 @@ export type {
   ClientStats,
   SpanStatusInput,
   AdapterOptions,
+  OtlpProtocol,
+  OtlpCompression,
+  FileFormat,
 } from './types.js';

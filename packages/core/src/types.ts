@@ -3,6 +3,15 @@ import type { Attributes, Span } from '@opentelemetry/api';
 /** Which exporter the pipeline uses. */
 export type ExporterName = 'file' | 'otlp' | 'console' | 'none';
 
+/** The OTLP/HTTP encoding: protobuf (default) or JSON. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** Compression of OTLP request bodies. */
+export type OtlpCompression = 'gzip' | 'none';
+
+/** The file store's format: OTLP/JSON export requests (default) or flat FlowTrace-style event records. */
+export type FileFormat = 'otlp' | 'events';
+
 /** How redacted values are written. */
 export type RedactionMode = 'mask' | 'remove' | 'hash';
 
@@ -60,6 +69,37 @@ export interface TracekitOptions {
   appRoot?: string;
   /** How often changed code-inventory entries are written to the logs store, in ms; 0 writes them only at shutdown. Default 60000 (`TRACEKIT_INVENTORY_INTERVAL_MS`). */
   inventoryIntervalMs?: number;
+  /** Full OTLP traces URL, used as is. Default: `endpoint` + `/v1/traces` (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). */
+  tracesEndpoint?: string;
+  /** Full OTLP logs URL, used as is. Default: `endpoint` + `/v1/logs` (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`). */
+  logsEndpoint?: string;
+  /** OTLP encoding. Default `http/protobuf` (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+  protocol?: OtlpProtocol;
+  /** OTLP request compression. Default `gzip` (`OTEL_EXPORTER_OTLP_COMPRESSION`). */
+  compression?: OtlpCompression;
+  /** Upper bound of one OTLP request, in ms. Default 10000 (`TRACEKIT_EXPORT_TIMEOUT_MS`, `OTEL_EXPORTER_OTLP_TIMEOUT`). */
+  exportTimeoutMs?: number;
+  /** Retries of a batch on network errors, 429, 502, 503 and 504. Default 3 (`TRACEKIT_EXPORT_MAX_RETRIES`). */
+  maxExportRetries?: number;
+  /** Backoff cap of the first retry, in ms (full jitter, doubling). Default 500 (`TRACEKIT_RETRY_INITIAL_DELAY_MS`). */
+  retryInitialDelayMs?: number;
+  /** Largest backoff, in ms; a longer `Retry-After` sends the batch to the spool. Default 15000 (`TRACEKIT_RETRY_MAX_DELAY_MS`). */
+  retryMaxDelayMs?: number;
+  /** Keep undeliverable OTLP batches on disk and replay them later. Default `true` (`TRACEKIT_SPOOL`). */
+  spool?: boolean;
+  /** The spool directory. Default `.tracekit/spool` under the working directory (`TRACEKIT_SPOOL_DIR`). */
+  spoolDir?: string;
+  /** The spool's size bound in bytes; the oldest files go first. Default 64 MiB (`TRACEKIT_SPOOL_MAX_BYTES`). */
+  spoolMaxBytes?: number;
+  /** Spool files older than this (ms) are dropped. Default 24 h (`TRACEKIT_SPOOL_MAX_AGE_MS`). */
+  spoolMaxAgeMs?: number;
+  /** The file store's format. Default `otlp`; `events` writes `.tracekit/events.jsonl` (`TRACEKIT_FILE_FORMAT`). */
+  fileFormat?: FileFormat;
+  /**
+   * Send spans through an OpenTelemetry SDK the app registered before `init()` (a global
+   * TracerProvider) instead of TraceKit's own pipeline. Default `true` (`TRACEKIT_USE_GLOBAL_TRACER_PROVIDER`).
+   */
+  useGlobalTracerProvider?: boolean;
 }
 
 /** Redaction options (see the redaction guide). */
@@ -109,8 +149,20 @@ export interface ClientStats {
   exportFailures: number;
   hookErrors: number;
   queueSize: number;
+  /** Bytes in the disk spool now (OTLP). */
   spoolBytes: number;
+  /** Files in the disk spool now (OTLP). */
   spoolFiles: number;
+  /** Retried OTLP span export requests. */
+  exportRetries: number;
+  /** Spans written to the disk spool because the endpoint did not take them. */
+  spansSpooled: number;
+  /** Spans the endpoint refused for good (4xx other than 429, or a partial success). */
+  spansRejected: number;
+  /** Spooled spans dropped by the spool's bounds (bytes, age). */
+  spansSpoolDropped: number;
+  /** Spool files found invalid and moved to `quarantine/`. */
+  spoolQuarantined: number;
   [counter: string]: number;
 }
 

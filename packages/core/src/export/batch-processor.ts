@@ -1,39 +1,89 @@
-import { debug, warnOnce } from '../diag.js';
+import { debug, isDebug, warnOnce } from '../diag.js';
 
 /** Counters the pipeline keeps (the names differ per signal; see {@link CounterNames}). */
 export type PipelineCounters = Record<string, number>;
 
-/** Which counters a pipeline increments. */
+/** Which counters a pipeline (and its exporter) increments. */
 export interface CounterNames {
+  /** Items handed to the pipeline. */
   received: string;
+  /** Items delivered (live or replayed from the spool). */
   exported: string;
+  /** Items dropped because the queue was full. */
   dropped: string;
+  /** Batches that were not delivered when they were exported. */
   failures: string;
+  /** Retries of export requests. */
+  retries: string;
+  /** Items written to the disk spool. */
+  spooled: string;
+  /** Items the endpoint refused for good (4xx other than 429, partial success). */
+  rejected: string;
+  /** Items dropped from the spool by its bounds (bytes, age). */
+  spoolDropped: string;
 }
 
-export const SPAN_COUNTERS: CounterNames = { received: 'spansEnded', exported: 'spansExported', dropped: 'spansDropped', failures: 'exportFailures' };
-export const LOG_COUNTERS: CounterNames = { received: 'logsEmitted', exported: 'logsExported', dropped: 'logsDropped', failures: 'logExportFailures' };
+export const SPAN_COUNTERS: CounterNames = {
+  received: 'spansEnded',
+  exported: 'spansExported',
+  dropped: 'spansDropped',
+  failures: 'exportFailures',
+  retries: 'exportRetries',
+  spooled: 'spansSpooled',
+  rejected: 'spansRejected',
+  spoolDropped: 'spansSpoolDropped',
+};
+export const LOG_COUNTERS: CounterNames = {
+  received: 'logsEmitted',
+  exported: 'logsExported',
+  dropped: 'logsDropped',
+  failures: 'logExportFailures',
+  retries: 'logExportRetries',
+  spooled: 'logsSpooled',
+  rejected: 'logsRejected',
+  spoolDropped: 'logsSpoolDropped',
+};
 
-/** Where a batch goes: a span or log exporter. */
+/**
+ * Where a batch goes: a span or log exporter. `export` rejects when the batch was not
+ * delivered (it may have been spooled); the optional hooks serve flushes with a deadline and
+ * the process's `exit` event.
+ */
 export interface BatchExporter<T> {
-  export(items: T[]): Promise<void>;
+  /** `deadline` (epoch ms) is set while a flush or shutdown must finish. */
+  export(items: T[], deadline?: number): Promise<void>;
+  /** Writes a batch synchronously (the `exit` event, or what a flush could not send in time). Throws when not delivered. */
   exportSync?(items: T[]): void;
+  /** The process is exiting: keep whatever is still in flight (the OTLP exporter spools it). */
+  drainSync?(): void;
+  /** A flush must end by `deadline`; `undefined` when it is over. */
+  setDeadline?(deadline: number | undefined): void;
   shutdown(): Promise<void>;
 }
 
 export interface BatchOptions {
+  /** Default 2048. */
   maxQueueSize: number;
+  /** Default 512. */
   maxBatchSize: number;
+  /** Default 1000 ms. */
   batchDelayMs: number;
 }
 
 /** Applied to each item, off the request path, just before it is exported (metadata, redaction). */
 export type Preparer<T> = (item: T) => void;
 
+/** Of a flush's time, what is kept back from the network for writing undelivered batches to disk. */
+const SPOOL_RESERVE_MS = 250;
+
+/** How often, at most, debug mode reports drops after the first warning. */
+const DROP_REPORT_INTERVAL_MS = 1000;
+
 /**
  * The bounded queue between the request path and an exporter, for spans and log records alike.
- * `add` only pushes (or drops and counts, when full); batches leave on a timer or when a batch
- * is full, one export at a time.
+ * `add` only pushes (or drops and counts, when full: one line on stderr the first time, one a
+ * second at most with `TRACEKIT_DEBUG=1`); batches leave on a timer or when a batch is full,
+ * one export at a time.
  */
 export class BatchProcessor<T> {
   private queue: T[] = [];
@@ -41,6 +91,8 @@ export class BatchProcessor<T> {
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
   private closed = false;
+  private droppedHere = 0;
+  private lastDropReport = 0;
 
   constructor(
     private readonly exporter: BatchExporter<T>,
@@ -56,6 +108,11 @@ export class BatchProcessor<T> {
     return this.queue.length;
   }
 
+  /** True while items are queued or a batch is being exported. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.inFlight !== undefined;
+  }
+
   /** The SpanSink interface: a span ended. */
   onEnd(item: T): void {
     this.add(item);
@@ -65,18 +122,36 @@ export class BatchProcessor<T> {
     this.counters[this.names.received]!++;
     if (this.closed || this.queue.length >= this.options.maxQueueSize) {
       this.counters[this.names.dropped]!++;
-      warnOnce(`TK_QUEUE_FULL_${this.names.dropped}`, `export queue full (${this.options.maxQueueSize} items): ${this.names.dropped} counts what is dropped; see client.stats()`);
+      this.reportDrop();
       return;
     }
     this.queue.push(item);
     if (this.queue.length >= this.options.maxBatchSize) this.scheduleNow();
-    else if (this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.exportNext();
-      }, this.options.batchDelayMs);
-      this.timer.unref();
+    else if (this.timer === undefined) this.scheduleLater();
+  }
+
+  private reportDrop(): void {
+    this.droppedHere++;
+    if (this.droppedHere === 1) {
+      warnOnce(
+        `TK_QUEUE_FULL_${this.names.dropped}`,
+        this.closed
+          ? `${this.names.dropped}: an item arrived after shutdown and was dropped; see client.stats()`
+          : `export queue full (${this.options.maxQueueSize} items): the exporter cannot keep up, so new items are dropped and counted in ${this.names.dropped}; see client.stats()`,
+      );
+      this.lastDropReport = Date.now();
+    } else if (isDebug() && Date.now() - this.lastDropReport >= DROP_REPORT_INTERVAL_MS) {
+      this.lastDropReport = Date.now();
+      debug(`${this.names.dropped}: ${this.droppedHere} dropped so far (queue ${this.queue.length}/${this.options.maxQueueSize})`);
     }
+  }
+
+  private scheduleLater(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.exportNext();
+    }, this.options.batchDelayMs);
+    this.timer.unref();
   }
 
   private scheduleNow(): void {
@@ -102,61 +177,100 @@ export class BatchProcessor<T> {
   }
 
   /** Exports one batch, after the one in flight. */
-  private exportNext(): Promise<void> {
-    if (this.inFlight) return this.inFlight.then(() => this.exportNext());
+  private exportNext(deadline?: number): Promise<void> {
+    if (this.inFlight) return this.inFlight.then(() => this.exportNext(deadline));
     if (this.queue.length === 0) return Promise.resolve();
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     const batch = this.take();
-    const run = this.exporter.export(batch).then(
+    let run: Promise<void>;
+    try {
+      run = this.exporter.export(batch, deadline);
+    } catch (e) {
+      run = Promise.reject(e);
+    }
+    const counted = run.then(
       () => {
         this.counters[this.names.exported]! += batch.length;
       },
       (err: unknown) => {
         this.counters[this.names.failures]!++;
-        warnOnce(`TK_EXPORT_FAILED_${this.names.failures}`, `export of ${batch.length} items failed: ${err instanceof Error ? err.message : String(err)}`);
+        if (!(err as { reported?: boolean } | undefined)?.reported) {
+          warnOnce(`TK_EXPORT_FAILED_${this.names.failures}`, `export of ${batch.length} items failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
       },
     );
-    this.inFlight = run.finally(() => {
+    this.inFlight = counted.finally(() => {
       this.inFlight = undefined;
       if (this.queue.length >= this.options.maxBatchSize) this.scheduleNow();
-      else if (this.queue.length > 0 && this.timer === undefined) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          void this.exportNext();
-        }, this.options.batchDelayMs);
-        this.timer.unref();
-      }
+      else if (this.queue.length > 0 && this.timer === undefined) this.scheduleLater();
     });
     return this.inFlight;
   }
 
-  /** Exports everything queued now. */
-  async forceFlush(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight) {
-      if (this.inFlight) await this.inFlight;
-      else await this.exportNext();
+  /**
+   * Exports everything queued now. With `timeoutMs`, it ends by then: the exporter is told a
+   * slightly earlier deadline (it cuts retries and requests short, and the time left is for
+   * writing what it could not send to the spool), what is still queued at the deadline is
+   * handed to `exportSync`, and a ref'd timer keeps the process alive meanwhile (export sockets
+   * and timers are unref'd so they never hold it open alone).
+   */
+  async forceFlush(timeoutMs?: number): Promise<void> {
+    if (timeoutMs === undefined) {
+      while (this.busy) {
+        if (this.inFlight) await this.inFlight;
+        else await this.exportNext();
+      }
+      return;
+    }
+    const deadline = Date.now() + timeoutMs;
+    const networkDeadline = deadline - Math.min(SPOOL_RESERVE_MS, Math.floor(timeoutMs / 5));
+    let expire: () => void = () => undefined;
+    const expired = new Promise<void>((resolve) => (expire = resolve));
+    const keepAlive = setTimeout(expire, timeoutMs);
+    this.exporter.setDeadline?.(networkDeadline);
+    try {
+      while (this.busy && Date.now() < deadline) {
+        await Promise.race([this.inFlight ?? this.exportNext(networkDeadline), expired]);
+      }
+      if (this.queue.length > 0) this.flushSync(false);
+    } finally {
+      clearTimeout(keepAlive);
+      expire();
+      if (!this.closed) this.exporter.setDeadline?.(undefined);
     }
   }
 
-  /** Writes what is queued synchronously: only for the process's `exit` event. */
-  flushSync(): void {
-    if (this.queue.length === 0 || !this.exporter.exportSync) return;
-    while (this.queue.length > 0) {
-      const batch = this.take();
+  /**
+   * Writes what is queued synchronously: for the process's `exit` event (which also drains what
+   * the exporter has in flight) and for what a flush could not export before its deadline.
+   */
+  flushSync(exiting = true): void {
+    if (this.exporter.exportSync) {
+      while (this.queue.length > 0) {
+        const batch = this.take();
+        try {
+          this.exporter.exportSync(batch);
+          this.counters[this.names.exported]! += batch.length;
+        } catch {
+          this.counters[this.names.failures]!++;
+        }
+      }
+    }
+    if (exiting) {
       try {
-        this.exporter.exportSync(batch);
-        this.counters[this.names.exported]! += batch.length;
+        this.exporter.drainSync?.();
       } catch {
-        this.counters[this.names.failures]!++;
+        // the process is exiting
       }
     }
   }
 
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
+  /** Flushes (within `timeoutMs` when given), then stops: later items are dropped and counted. */
+  async shutdown(timeoutMs?: number): Promise<void> {
+    await this.forceFlush(timeoutMs);
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.exporter.shutdown();

@@ -83,7 +83,7 @@ export function spanJson(span: ReadableSpan): string {
 
 /** Caches the resource and scope part of a request, which is the same for every batch. */
 export function traceRequestEncoder(meta: ExportMeta): (spans: ReadableSpan[]) => string {
-  const head = `{"resourceSpans":[{"resource":${q({ attributes: toKeyValues(meta.resource), droppedAttributesCount: 0 })},"scopeSpans":[{"scope":${q({ name: meta.scope.name, version: meta.scope.version })},"spans":[`;
+  const head = `{"resourceSpans":[{"resource":${JSON.stringify({ attributes: toKeyValues(meta.resource), droppedAttributesCount: 0 })},"scopeSpans":[{"scope":${JSON.stringify({ name: meta.scope.name, version: meta.scope.version })},"spans":[`;
   return (spans) => {
     let body = '';
     for (const s of spans) body += (body ? ',' : '') + spanJson(s);
