@@ -12,7 +12,7 @@ import type { StackFrame } from './stack-frame.js';
 export interface PipelineSettings {
   /** In-app frames are under this directory. */
   appRoot: string;
-  /** Lines of context before and after each in-app frame's line; 0 reads no source at all. */
+  /** Lines of context before and after each in-app frame's line; 0 shows none and reads only compiled `.js` files, for their source maps. */
   contextLines: number;
   /** Frames kept per error. */
   maxFrames: number;
@@ -21,6 +21,9 @@ export interface PipelineSettings {
   /** Map frames through source maps (false when Node already does). */
   applyMaps: boolean;
 }
+
+/** Files that may carry a `sourceMappingURL`. */
+const COMPILED = /\.[cm]?js$/;
 
 /** A file the pipeline needs before it can finish: a source file, or a generated file's map. */
 export type Missing = { kind: 'source'; file: string } | { kind: 'map'; file: string; mapUrl: string };
@@ -41,7 +44,9 @@ export function resolveFrames(stack: string | undefined, settings: PipelineSetti
   const needSource = (file: string) => {
     if (sources.get(file) === undefined && !missing.some((m) => m.kind === 'source' && m.file === file)) missing.push({ kind: 'source', file });
   };
-  for (const frame of frames) if (frame.origin === 'app' && frame.line !== undefined) needSource(frame.file);
+  // Without context, only compiled JavaScript is read, for its sourceMappingURL comment.
+  const wanted = settings.contextLines > 0 ? () => true : (file: string) => COMPILED.test(file);
+  for (const frame of frames) if (frame.origin === 'app' && frame.line !== undefined && wanted(frame.file)) needSource(frame.file);
 
   if (settings.applyMaps) {
     frames = mapFrames(frames, (file) => {
