@@ -85,15 +85,18 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     next(null, payload);
   });
 
-  // connectionTimeout hung up the socket: end the request now, reporting why.
-  fastify.addHook('onTimeout', (request, reply, next) => {
-    const state = traceOf(request);
-    if (state) {
-      endHandler(state);
-      runtime.end(state.scope, reply, { statusCode: reply.raw.statusCode, aborted: true, abortReason: 'timeout' });
-    }
-    next();
-  });
+  // connectionTimeout hung up the socket: end the request now, reporting why. Only with a
+  // connectionTimeout, since any onTimeout hook costs Fastify a socket listener per request.
+  if (fastify.initialConfig.connectionTimeout) {
+    fastify.addHook('onTimeout', (request, reply, next) => {
+      const state = traceOf(request);
+      if (state) {
+        endHandler(state);
+        runtime.end(state.scope, reply, { statusCode: reply.raw.statusCode, aborted: true, abortReason: 'timeout' });
+      }
+      next();
+    });
+  }
 };
 
 /**
