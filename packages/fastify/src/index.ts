@@ -48,11 +48,13 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     if (traced[STATE]) return next();
     const scope = runtime.start(request, nodeRequestInfo(request.raw, request.originalUrl));
     if (!scope) return next();
-    const route = request.routeOptions;
-    // The not-found handler has no url: its span keeps the method alone as its name.
-    const matched = typeof route.url === 'string' && route.url !== '';
-    if (matched) scope.setRoute(route.url as string);
-    const state: RequestTrace = { scope, handler: matched ? handlerName(route.handler) : undefined, child: undefined };
+    // routeOptions exists from Fastify 4.10. The not-found handler has no url: its span keeps
+    // the method alone as its name.
+    const route = request.routeOptions as FastifyRequest['routeOptions'] | undefined;
+    const url = route?.url;
+    const matched = typeof url === 'string' && url !== '';
+    if (matched) scope.setRoute(url);
+    const state: RequestTrace = { scope, handler: matched ? handlerName(route?.handler) : undefined, child: undefined };
     traced[STATE] = state;
     reply.header(runtime.requestIdHeader, scope.requestId);
     endWithNodeResponse(runtime, scope, reply.raw, () => endHandler(state), reply);
