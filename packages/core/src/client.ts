@@ -10,7 +10,9 @@ import type { ExportMeta, SpanExporter } from './export/types.js';
 import { metadataAttributes } from './metadata.js';
 import { instrumentOutbound } from './outbound.js';
 import { createRedactor } from './redaction.js';
-import { ParentBasedRatioSampler } from './sampler.js';
+import { TracekitSampler } from './sampler.js';
+import { HoldingSink } from './sampling/span-hold.js';
+import { nowMs } from './time.js';
 import { registeredTracerProvider, SdkBridgeTracer } from './sdk-interop.js';
 import { installShutdownHooks } from './shutdown.js';
 import type { TracekitSpan } from './span.js';
@@ -29,6 +31,8 @@ export interface ClientInternals {
   exporter?: SpanExporter;
   logExporter?: LogExporter;
   env?: Record<string, string | undefined>;
+  /** The clock (epoch ms) of sampling's rate limit and slowness; default the process clock. */
+  now?: () => number;
 }
 
 function buildResource(config: ResolvedConfig): Attributes {
@@ -54,6 +58,7 @@ export class TracekitClient {
   readonly meta: ExportMeta;
   private readonly counters: ClientStats = {
     spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, sampledOut: 0, exportFailures: 0, hookErrors: 0,
+    keptByHead: 0, keptByParent: 0, keptByRule: 0, keptByTailError: 0, keptByTailSlow: 0, droppedBySampling: 0, droppedByRateLimit: 0,
     queueSize: 0, spoolBytes: 0, spoolFiles: 0, exportRetries: 0, spansSpooled: 0, spansRejected: 0, spansSpoolDropped: 0, spoolQuarantined: 0,
   };
   private readonly processor: BatchProcessor<TracekitSpan>;
@@ -64,6 +69,8 @@ export class TracekitClient {
   readonly sdkProvider: TracerProvider | undefined;
   /** Records exceptions and completes their frames, context and fingerprint off the request path (docs/errors.md). */
   readonly errors: ErrorRecorder;
+  /** Head, rule, rate-limit and tail sampling; its counters are in `stats()` (docs/sampling.md). */
+  readonly sampler: TracekitSampler;
   private readonly inventory: CodeInventory;
   private readonly inventoryTimer: NodeJS.Timeout | undefined;
   private readonly removeProcessHooks: () => void;
@@ -78,7 +85,7 @@ export class TracekitClient {
     ensureContextManager();
     if (config.enabled) instrumentOutbound();
     this.meta = { resource: buildResource(config), scope: { name: '@tracekit/core', version: VERSION } };
-    const redact = createRedactor(config.redaction);
+    const redact = createRedactor(config.redaction, config.captureBody.maxBytes);
     // Metadata and redaction, applied off the request path before any exporter (or the app's SDK) sees a span.
     const prepare = (span: TracekitSpan) => {
       const metadata = span.request?.metadata;
@@ -94,18 +101,19 @@ export class TracekitClient {
       internals.logExporter ?? built!.logs,
       config,
       this.counters,
-      // Event properties are attributes too: the same redaction applies (the record is shaped as a span for it).
-      (record) => redact({ name: record.eventName, attributes: record.attributes, events: undefined } as unknown as TracekitSpan),
+      // Event properties, snapshot variables and bodies: key names and value patterns, as for spans.
+      (record) => redact.log(record),
       LOG_COUNTERS,
     );
     this.sdkProvider = config.useGlobalTracerProvider && !internals.exporter ? registeredTracerProvider() : undefined;
     const bridge = this.sdkProvider ? new SdkBridgeTracer(this.sdkProvider.getTracer('@tracekit/core', VERSION), prepare, this.counters) : undefined;
     if (bridge) debug('an OpenTelemetry SDK is registered: spans go through its processors and exporters (useGlobalTracerProvider)');
+    this.sampler = new TracekitSampler(config, this.counters, internals.now ?? nowMs);
     this.inventory = new CodeInventory(config.serviceName);
     // Spans pass through the error recorder, which holds one back only while its errors' details load.
     this.errors = new ErrorRecorder(config, bridge ?? this.processor, this.inventory, this.counters);
     if (bridge) bridge.sink = this.errors;
-    this.tracer = bridge ?? new TracekitTracer(this.errors, new ParentBasedRatioSampler(config.sampleRate), this.counters);
+    this.tracer = bridge ?? new TracekitTracer(new HoldingSink(this.errors, this.counters), this.sampler, this.counters);
     this.removeHooks = config.handleShutdown
       ? installShutdownHooks(
           {

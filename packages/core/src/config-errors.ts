@@ -44,6 +44,9 @@ const codes = {
   TK_CONFIG_PATTERN: (s: ValueSource, reason: string) =>
     `${s.label}=${show(s.value)} is invalid: ${reason}`,
   TK_CONFIG_OBJECT: (s: ValueSource, what: string) => `${s.label}=${show(s.value)} is invalid: expected ${what}`,
+  TK_CONFIG_SAMPLING_RULE: (s: ValueSource, reason: string) => `${s.label}=${show(s.value)} is invalid: ${reason}`,
+  // The value is a secret: the message names the option but never shows it.
+  TK_CONFIG_REDACTION_KEY: (s: ValueSource) => `${s.label} is invalid: expected a secret string of at least 16 characters`,
   TK_CONFIG_FUNCTION: (s: ValueSource) => `${s.label} is invalid: expected a function`,
   TK_CONFIG_UNKNOWN_OPTION: (s: ValueSource, accepted: readonly string[]) =>
     `${s.label} is not an option of init(): accepted options are ${accepted.join(', ')}`,

@@ -2,6 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { configError, type ValueSource } from './config-errors.js';
+import type { RedactionConfig } from './redaction.js';
+import type { BodyCaptureConfig } from './redaction/body-capture.js';
+import { resolveCaptureBody, resolveRedaction } from './redaction/resolve.js';
+import type { ResolvedSamplingRule } from './sampling/rules.js';
+import { resolveSampling } from './sampling/resolve.js';
 import type { ExporterName, FileFormat, OtlpCompression, OtlpProtocol, RedactionMode, RedactionOptions, TracekitOptions } from './types.js';
 
 /** The configuration after options, environment and defaults are merged and validated. */
@@ -16,7 +21,16 @@ export interface ResolvedConfig {
   endpoint: string | undefined;
   apiKey: string | undefined;
   headers: Record<string, string>;
-  redaction: { enabled: boolean; mode: RedactionMode; keys: string[]; patterns: Array<string | RegExp> };
+  /** Sampling beyond `sampleRate` (docs/sampling.md). */
+  samplingRules: ResolvedSamplingRule[];
+  rateLimit: number | undefined;
+  keepErrors: boolean;
+  keepSlowerThanMs: number | undefined;
+  parentBased: boolean;
+  /** Redaction, with the user's patterns compiled and vetted (docs/redaction.md). */
+  redaction: RedactionConfig;
+  /** Opt-in body capture. */
+  captureBody: BodyCaptureConfig;
   codeMonitoring: boolean;
   debug: boolean;
   handleShutdown: boolean;
@@ -60,6 +74,8 @@ export const OPTION_NAMES: readonly string[] = [
   'serviceName', 'enabled', 'sampleRate', 'exporter', 'file', 'maxFileBytes', 'maxFiles', 'endpoint', 'apiKey', 'headers',
   'redaction', 'codeMonitoring', 'debug', 'handleShutdown', 'shutdownTimeoutMs', 'maxQueueSize', 'maxBatchSize',
   'batchDelayMs', 'resourceAttributes',
+  // sampling and body capture (docs/sampling.md, docs/redaction.md)
+  'samplingRules', 'rateLimit', 'keepErrors', 'keepSlowerThanMs', 'parentBased', 'captureBody',
   // errors and code discovery (docs/errors.md)
   'captureUncaught', 'sourceContextLines', 'maxFrames', 'appRoot', 'inventoryIntervalMs',
   // export pipeline (docs/export.md)
@@ -67,10 +83,10 @@ export const OPTION_NAMES: readonly string[] = [
   'retryMaxDelayMs', 'spool', 'spoolDir', 'spoolMaxBytes', 'spoolMaxAgeMs', 'fileFormat', 'useGlobalTracerProvider',
 ];
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /** The first option or environment variable that is set, with its label. */
-function pick(options: object, key: string, env: Env, ...vars: string[]): ValueSource | undefined {
+export function pick(options: object, key: string, env: Env, ...vars: string[]): ValueSource | undefined {
   const v = (options as Record<string, unknown>)[key];
   if (v !== undefined) return { label: `options.${key}`, value: v };
   for (const name of vars) {
@@ -173,39 +189,6 @@ function packageName(cwd: string): string | undefined {
   }
 }
 
-function resolveRedaction(options: TracekitOptions, env: Env): ResolvedConfig['redaction'] {
-  const raw = options.redaction;
-  if (raw !== undefined && raw !== false && (typeof raw !== 'object' || raw === null)) {
-    throw configError('TK_CONFIG_OBJECT', { label: 'options.redaction', value: raw }, 'false or an object { mode, keys, patterns }');
-  }
-  const opts: RedactionOptions = raw === false || raw === undefined ? {} : raw;
-  const mode = toEnum(
-    opts.mode !== undefined ? { label: 'options.redaction.mode', value: opts.mode } : pick({}, 'mode', env, 'TRACEKIT_REDACTION_MODE'),
-    'mask',
-    REDACTION_MODES,
-  );
-  const keys = opts.keys ?? [];
-  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) {
-    throw configError('TK_CONFIG_OBJECT', { label: 'options.redaction.keys', value: keys }, 'an array of key names');
-  }
-  const patterns: Array<string | RegExp> = [...(opts.patterns ?? [])];
-  const envPatterns = env.TRACEKIT_REDACT;
-  if (envPatterns !== undefined && envPatterns.trim() !== '') {
-    for (const p of envPatterns.split(',').map((x) => x.trim()).filter(Boolean)) patterns.push(p);
-  }
-  for (const p of patterns) {
-    if (p instanceof RegExp) continue;
-    const label = (opts.patterns ?? []).includes(p) ? 'options.redaction.patterns' : 'TRACEKIT_REDACT';
-    if (typeof p !== 'string') throw configError('TK_CONFIG_PATTERN', { label, value: p }, 'expected a regular expression source string');
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw configError('TK_CONFIG_PATTERN', { label, value: p }, `not a valid regular expression (${(e as Error).message})`);
-    }
-  }
-  return { enabled: raw !== false, mode, keys, patterns };
-}
-
 /**
  * Merges options (first), environment variables (second) and defaults, and validates each value.
  * Throws a {@link TracekitConfigError} naming the option or variable and the accepted values.
@@ -238,7 +221,9 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     endpoint,
     apiKey: toText(pick(options, 'apiKey', env, 'TRACEKIT_API_KEY')),
     headers: toHeaders(pick(options, 'headers', env, 'OTEL_EXPORTER_OTLP_HEADERS')),
+    ...resolveSampling(options, env),
     redaction: resolveRedaction(options, env),
+    captureBody: resolveCaptureBody(options, env),
     codeMonitoring: toBoolean(pick(options, 'codeMonitoring', env, 'TRACEKIT_CODE_MONITORING'), false),
     debug: toBoolean(pick(options, 'debug', env, 'TRACEKIT_DEBUG'), false),
     handleShutdown: toBoolean(pick(options, 'handleShutdown', env), true),

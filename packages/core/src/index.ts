@@ -57,6 +57,16 @@ export type { SpanExporter, ReadableSpan, ExportMeta } from './export/types.js';
 export type { LogRecordData, LogExporter } from './export/log-types.js';
 export { SEVERITY } from './export/log-types.js';
 export { VERSION } from './version.js';
+export { TracekitSampler, SAMPLING_COUNTERS } from './sampler.js';
+export { traceIdRatioValue } from './sampling/trace-id-ratio.js';
+export { UnsampledSpan } from './sampling/unsampled-span.js';
+export { createRedactor } from './redaction.js';
+export type { Redactor, RedactionConfig } from './redaction.js';
+export { SECRET_KEYS } from './redaction/keys.js';
+export { BUILTIN_PATTERN_NAMES } from './redaction/builtin-patterns.js';
+export { BODY_ATTRIBUTES, captureNodeBodies, teeNodeResponse, bodyText } from './redaction/body-capture.js';
+export type { BodyCaptureConfig } from './redaction/body-capture.js';
+export type { SamplingRule, CaptureBodyOptions } from './types.js';
 export type {
   TracekitOptions,
   RedactionOptions,

@@ -1,13 +1,23 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { TracekitClient } from './client.js';
 import { withRequest } from './context.js';
 import { isErrorException, isErrorStatus } from './error-policy.js';
 import { errorMessage, errorType } from './exception.js';
 import type { CodeLocation } from './errors/call-site.js';
 import { normaliseMethod, requestAttributes } from './http-attributes.js';
+import { newSpanId } from './ids.js';
 import { parseTraceparent } from './propagation.js';
+import { BODY_ATTRIBUTES, BODY_MARGIN, bodyText, isTextualContentType, type BodyCaptureConfig } from './redaction/body-capture.js';
+import { Decision, isKept, records } from './sampler.js';
+import { randomWord, wordHex } from './sampling/random-words.js';
+import { traceIdRatioValue } from './sampling/trace-id-ratio.js';
+import { UnsampledSpan, type FailureObserver } from './sampling/unsampled-span.js';
+import { TracekitSpan } from './span.js';
+import { TracekitTracer } from './tracer.js';
 import type { RequestState } from './request-state.js';
 import { resolveRequestId } from './request-id.js';
+import { existingServerSpan, setForeignAttributes } from './server-span.js';
+import { metadataAttributes } from './metadata.js';
 import type { RequestInfo, RequestMetadata } from './types.js';
 
 /** What an adapter reports when the response is done. */
@@ -33,8 +43,14 @@ export interface ScopeSettings {
  * One request's lifecycle, shared by every adapter: `run` enters its async context,
  * `setRoute` / `setHandler` / `recordError` enrich it, and `end` (idempotent) finishes the
  * SERVER span with the response status.
+ *
+ * Sampling (docs/sampling.md) is decided here, at the start, from the trace ID, the method and
+ * the path. A request the sampler drops records nothing: its span is an {@link UnsampledSpan}
+ * and the scope only keeps what it already has (the request info, route, handler, errors). If
+ * tail sampling then keeps it (it failed, or was slow), `end` builds the SERVER span from that.
+ * A request a route rule may still decide is recorded with its spans held back until `end`.
  */
-export class RequestScope implements RequestState {
+export class RequestScope implements RequestState, FailureObserver {
   readonly requestId: string;
   readonly span: Span;
   readonly context: Context;
@@ -44,8 +60,28 @@ export class RequestScope implements RequestState {
   nameOverride: string | undefined = undefined;
   private readonly method: string;
   private errorSeen = false;
-  private readonly recorded = new Set<unknown>();
+  private recorded: Set<unknown> | undefined = undefined;
   private ended = false;
+  spanHold: TracekitSpan[] | 'drop' | undefined = undefined;
+  /** The head decision (see sampler.ts). */
+  private readonly decision: Decision = Decision.KEEP_HEAD;
+  /** The trace ID's ratio value (sampling/trace-id-ratio.ts), for a decision settled at the end. */
+  private readonly ratioValue: number = 0;
+  private readonly remote: SpanContext | undefined = undefined;
+  private readonly target: string;
+  /** On the client's clock (epoch ms): the SERVER span's start. */
+  private readonly startedAt: number;
+  // What a dropped request keeps for tail sampling: enough to build its SERVER span at the end.
+  private info: RequestInfo | undefined = undefined;
+  private handler: string | undefined = undefined;
+  private codeLocation: CodeLocation | undefined = undefined;
+  private escaped: unknown[] | undefined = undefined;
+  private noted: Attributes[] | undefined = undefined;
+  /**
+   * True when the SERVER span belongs to another instrumentation (OpenTelemetry's
+   * instrumentation-http): TraceKit enriches it and leaves ending it to its owner.
+   */
+  readonly adopted: boolean;
   /** Called just before the SERVER span ends (the adapter's responseHook). */
   beforeEnd: ((span: Span) => void) | undefined = undefined;
 
@@ -57,17 +93,62 @@ export class RequestScope implements RequestState {
   ) {
     this.method = normaliseMethod(info.method);
     this.requestId = resolveRequestId(info.header(settings.requestIdHeader));
-    const attributes = requestAttributes(info);
+    this.target = info.target;
+    this.startedAt = client.sampler.now();
+    // One SERVER span per request: when instrumentation-http already started it, enrich that one.
+    const existing = existingServerSpan(parentContext, info);
+    this.adopted = existing !== undefined;
+    if (existing) {
+      setForeignAttributes(client, existing, this.ownAttributes({}, info));
+      this.span = existing;
+      this.context = withRequest(parentContext, this);
+      return;
+    }
+    const remote = parseTraceparent(info.header('traceparent'), info.header('tracestate'));
+    this.remote = remote;
+    // Deleting a span copies the context: only do it when there is one to delete.
+    const parent = remote ? trace.setSpanContext(parentContext, remote) : trace.getSpan(parentContext) ? trace.deleteSpan(parentContext) : parentContext;
+    const name = this.method === '_OTHER' ? 'HTTP' : this.method;
+    const tracer = client.tracer;
+    if (tracer instanceof TracekitTracer) {
+      const sampler = client.sampler;
+      // A new trace ID stays four random words until something needs its hex (most dropped
+      // requests never do); its ratio value comes straight from the words.
+      let words: [number, number, number, number] | undefined;
+      if (remote) this.ratioValue = traceIdRatioValue(remote.traceId);
+      else {
+        words = [randomWord(), randomWord(), randomWord(), randomWord()];
+        if ((words[0] | words[1] | words[2] | words[3]) === 0) words[3] = 1;
+        this.ratioValue = (words[0] ^ words[1] ^ words[2] ^ words[3]) >>> 0;
+      }
+      this.decision = sampler.decideRequest(this.ratioValue, remote, this.method, this.target);
+      if (records(this.decision)) {
+        const traceId = remote ? remote.traceId : words!.map(wordHex).join('');
+        const options = { kind: SpanKind.SERVER, attributes: this.ownAttributes(requestAttributes(info), info), startTime: this.startedAt };
+        this.span = tracer.startDecided(name, options, traceId, newSpanId(), remote, this);
+        if (this.decision === Decision.PENDING) this.spanHold = [];
+      } else {
+        // The cheap path: no attributes, no span; tail sampling keeps only the request info.
+        if (sampler.tail) this.info = info;
+        this.span = new UnsampledSpan(remote?.traceId, words, remote?.traceState, sampler.tail ? this : undefined);
+      }
+    } else {
+      // The app's OpenTelemetry SDK samples (useGlobalTracerProvider): its decision stands.
+      const attributes = this.ownAttributes(requestAttributes(info), info);
+      this.span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, startTime: this.startedAt }, parent);
+    }
+    this.context = withRequest(parent, this);
+  }
+
+  /** Adds TraceKit's own start attributes (request ID, framework, captured request headers). */
+  private ownAttributes(attributes: Attributes, info: RequestInfo): Attributes {
     attributes['tracekit.request_id'] = this.requestId;
-    attributes['tracekit.framework'] = settings.framework;
-    for (const name of settings.captureRequestHeaders) {
+    attributes['tracekit.framework'] = this.settings.framework;
+    for (const name of this.settings.captureRequestHeaders) {
       const value = info.header(name);
       if (value !== undefined) attributes[`http.request.header.${name}`] = [value];
     }
-    const remote = parseTraceparent(info.header('traceparent'), info.header('tracestate'));
-    const parent = remote ? trace.setSpanContext(parentContext, remote) : trace.deleteSpan(parentContext);
-    this.span = client.tracer.startSpan(this.method === '_OTHER' ? 'HTTP' : this.method, { kind: SpanKind.SERVER, attributes }, parent);
-    this.context = withRequest(parent, this);
+    return attributes;
   }
 
   get framework(): string {
@@ -84,11 +165,20 @@ export class RequestScope implements RequestState {
     if (this.ended || !template) return;
     this.route = template;
     this.span.setAttribute('http.route', template);
+    // The owner of an adopted span may end it before TraceKit's end: name it now.
+    if (this.adopted) this.span.updateName(this.nameOverride ?? this.defaultName());
+  }
+
+  private defaultName(): string {
+    const method = this.method === '_OTHER' ? 'HTTP' : this.method;
+    return this.route ? `${method} ${this.route}` : method;
   }
 
   /** Records the function that handles the request (`code.function.name`). */
   setHandler(name: string): void {
-    if (!this.ended && name) this.span.setAttribute('code.function.name', name);
+    if (this.ended || !name) return;
+    this.handler = name;
+    this.span.setAttribute('code.function.name', name);
   }
 
   /**
@@ -97,6 +187,7 @@ export class RequestScope implements RequestState {
    */
   setCodeLocation(site: CodeLocation | undefined): void {
     if (this.ended || !site) return;
+    this.codeLocation = site;
     this.span.setAttribute('code.filepath', site.filepath);
     this.span.setAttribute('code.lineno', site.lineno);
   }
@@ -108,10 +199,15 @@ export class RequestScope implements RequestState {
    * (`code.filepath`, `code.lineno`, `code.function.name`) off the request path (docs/errors.md).
    */
   recordError(err: unknown): void {
-    if (this.ended || this.recorded.has(err)) return;
-    this.recorded.add(err);
+    if (this.ended || this.recorded?.has(err)) return;
+    (this.recorded ??= new Set()).add(err);
     if (!isErrorException(err)) return;
     this.errorSeen = true;
+    if (this.span instanceof UnsampledSpan) {
+      // Dropped: kept for the SERVER span tail sampling may build at the end.
+      if (this.info) (this.escaped ??= []).push(err);
+      return;
+    }
     this.client.errors.record(this.span, err);
     this.span.setAttribute('error.type', errorType(err));
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
@@ -122,17 +218,111 @@ export class RequestScope implements RequestState {
     return this.errorSeen;
   }
 
+  /** FailureObserver: an exception was recorded on a span of this dropped request. */
+  noteException(attributes: Attributes): void {
+    if (!this.ended && this.info) (this.noted ??= []).push(attributes);
+  }
+
   /** Starts a child span of the request (a route handler, a guard) and its context. */
   startChild(name: string, attributes?: Attributes, parent: Context = this.context): { span: Span; context: Context } {
     const span = this.client.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
-    return { span, context: trace.setSpan(parent, span) };
+    // A dropped request's child is its one unsampled span: the parent context serves as is.
+    return { span, context: span === trace.getSpan(parent) ? parent : trace.setSpan(parent, span) };
+  }
+
+  /** `captureBody` when it is on and this request is recorded; else undefined (adapters then capture nothing). */
+  get bodyCapture(): BodyCaptureConfig | undefined {
+    const config = this.client.config.captureBody;
+    return (config.request || config.response) && !this.adopted && this.span.isRecording() ? config : undefined;
+  }
+
+  /**
+   * Records a body the adapter captured (`tracekit.request.body` / `tracekit.response.body`):
+   * a string, bytes, or a parsed value. The export pipeline redacts it JSON-aware and then
+   * cuts it at `maxBytes`. Non-text content types are skipped. Never throws.
+   */
+  captureBody(which: 'request' | 'response', body: unknown, contentType?: unknown): void {
+    const config = this.bodyCapture;
+    if (this.ended || !config || !config[which] || !isTextualContentType(contentType)) return;
+    const text = bodyText(body, config.maxBytes + BODY_MARGIN);
+    if (text !== undefined) this.span.setAttribute(BODY_ATTRIBUTES[which], text);
   }
 
   /** Finishes the SERVER span. Only the first call counts. */
   end(response: ResponseInfo): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.adopted) return this.endAdopted(response);
+    if (this.span instanceof UnsampledSpan) return this.endDropped(this.span, response);
     const span = this.span;
+    this.finish(span, response);
+    if (this.beforeEnd) this.beforeEnd(span);
+    const endAt = this.client.sampler.now();
+    const held = this.spanHold;
+    if (held !== undefined && held !== 'drop' && span instanceof TracekitSpan) {
+      // A route rule could decide: now the route is known.
+      const failed = this.errorSeen || span.status.code === SpanStatusCode.ERROR;
+      const d = this.client.sampler.settle(this.decision, this.ratioValue, this.method, this.target, this.route, failed, endAt - this.startedAt);
+      if (isKept(d)) {
+        if (d === Decision.KEEP_TAIL_ERROR || d === Decision.KEEP_TAIL_SLOW) span.setAttribute('tracekit.sampling.reason', d === Decision.KEEP_TAIL_ERROR ? 'error' : 'slow');
+        this.spanHold = undefined;
+        (this.client.tracer as TracekitTracer).release(held);
+      } else this.spanHold = 'drop';
+    }
+    span.end(endAt);
+  }
+
+  /**
+   * The end of a request the head sampler dropped: tail sampling keeps it if it failed or was
+   * slow, by building its SERVER span from what the scope recorded; else nothing is left.
+   */
+  private endDropped(unsampled: UnsampledSpan, response: ResponseInfo): void {
+    const info = this.info;
+    if (info === undefined) {
+      if (this.beforeEnd) this.beforeEnd(unsampled);
+      return;
+    }
+    this.info = undefined;
+    const sampler = this.client.sampler;
+    const failed = this.errorSeen || this.noted !== undefined || response.aborted === true || isErrorStatus(response.statusCode);
+    const endAt = sampler.now();
+    const d = sampler.settle(this.decision, this.ratioValue, this.method, this.target, this.route, failed, endAt - this.startedAt);
+    if (!isKept(d)) {
+      if (this.beforeEnd) this.beforeEnd(unsampled);
+      return;
+    }
+    const options = { kind: SpanKind.SERVER, attributes: this.ownAttributes(requestAttributes(info), info), startTime: this.startedAt };
+    const name = this.method === '_OTHER' ? 'HTTP' : this.method;
+    const span = (this.client.tracer as TracekitTracer).startDecided(name, options, unsampled.traceId, unsampled.spanId, this.remote, this);
+    span.setAttribute('tracekit.sampling.reason', d === Decision.KEEP_TAIL_ERROR ? 'error' : 'slow');
+    if (this.route) span.setAttribute('http.route', this.route);
+    if (this.handler) span.setAttribute('code.function.name', this.handler);
+    if (this.codeLocation) {
+      span.setAttribute('code.filepath', this.codeLocation.filepath);
+      span.setAttribute('code.lineno', this.codeLocation.lineno);
+    }
+    const escaped = this.escaped ?? [];
+    for (const err of escaped) this.client.errors.record(span, err);
+    if (escaped.length > 0) {
+      span.setAttribute('error.type', errorType(escaped[0]));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(escaped[0]) });
+    }
+    // Exceptions recorded on the dropped trace's other spans, once each (an adapter often
+    // records the escaped error on its handler span as well).
+    const seen = new Set(escaped.map((e) => `${errorType(e)}\u0000${errorMessage(e)}`));
+    for (const attributes of this.noted ?? []) {
+      const key = `${String(attributes['exception.type'])}\u0000${String(attributes['exception.message'])}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      span.addEvent('exception', attributes);
+    }
+    this.finish(span, response);
+    if (this.beforeEnd) this.beforeEnd(span);
+    span.end(endAt);
+  }
+
+  /** Response status, error status, captured response headers and the final name. */
+  private finish(span: Span, response: ResponseInfo): void {
     span.setAttribute('http.response.status_code', response.statusCode);
     if (response.aborted) {
       if (!this.errorSeen) {
@@ -145,15 +335,36 @@ export class RequestScope implements RequestState {
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
     }
-    if (response.header) {
-      for (const name of this.settings.captureResponseHeaders) {
-        const value = response.header(name);
-        if (value !== undefined) span.setAttribute(`http.response.header.${name}`, Array.isArray(value) ? value : [String(value)]);
-      }
+    span.setAttributes(this.responseHeaders(response));
+    span.updateName(this.nameOverride ?? this.defaultName());
+  }
+
+  private responseHeaders(response: ResponseInfo): Attributes {
+    const out: Attributes = {};
+    if (!response.header) return out;
+    for (const name of this.settings.captureResponseHeaders) {
+      const value = response.header(name);
+      if (value !== undefined) out[`http.response.header.${name}`] = Array.isArray(value) ? value : [String(value)];
     }
-    span.updateName(this.nameOverride ?? (this.route ? `${this.method === '_OTHER' ? 'HTTP' : this.method} ${this.route}` : this.method === '_OTHER' ? 'HTTP' : this.method));
+    return out;
+  }
+
+  /**
+   * TraceKit's part of ending an adopted span: its owner records the response status and ends
+   * it. Metadata and captured headers go on now, redacted, since TraceKit's pipeline never sees
+   * that span.
+   */
+  private endAdopted(response: ResponseInfo): void {
+    const span = this.span;
+    // Its owner has ended it already (the connection closed first): it takes no more.
+    if (!span.isRecording()) return;
+    if (response.aborted && !this.errorSeen) {
+      span.setAttribute('error.type', response.abortReason ?? 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the connection closed before the response was sent' });
+    }
+    setForeignAttributes(this.client, span, { ...(this.metadata ? metadataAttributes(this.metadata) : {}), ...this.responseHeaders(response) });
+    span.updateName(this.nameOverride ?? this.defaultName());
     if (this.beforeEnd) this.beforeEnd(span);
-    span.end();
   }
 
   get isEnded(): boolean {

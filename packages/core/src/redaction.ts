@@ -1,65 +1,175 @@
-import type { Attributes } from '@opentelemetry/api';
-import type { ResolvedConfig } from './config.js';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { LogRecordData } from './export/log-types.js';
+import { isMetadataAttribute } from './metadata.js';
+import { BODY_ATTRIBUTES } from './redaction/body-capture.js';
+import { createKeyMatcher } from './redaction/keys.js';
+import { createMasker } from './redaction/modes.js';
+import { createValueScanner } from './redaction/scanner.js';
+import { looksLikeJson, redactBodyText, redactJsonText, redactQuery, redactUrl, type RedactTools } from './redaction/structured.js';
 import type { TracekitSpan } from './span.js';
+import type { RedactionMode } from './types.js';
 
-/** Key names whose values are always secret (compared lower-case, with `-` read as `_`). */
-export const SECRET_KEYS: readonly string[] = [
-  'authorization', 'proxy_authorization', 'cookie', 'set_cookie', 'x_api_key', 'api_key', 'apikey', 'token', 'access_token',
-  'refresh_token', 'id_token', 'password', 'passwd', 'pwd', 'secret', 'client_secret', 'session', 'sessionid', 'jwt', 'bearer',
-  'csrf', 'signature', 'sig', 'private_key', 'ssn', 'credit_card', 'card_number', 'cvv', 'cvc',
-];
-
-const normalise = (key: string) => key.toLowerCase().replace(/-/g, '_');
-
-/** Replaces a secret value according to the mode. */
-export type Masker = (value: string) => string;
-
-export function maskValue(value: string): string {
-  return value.length >= 16 ? `${value.slice(0, 4)}***${value.slice(-4)}` : '***';
+/** The redaction part of the resolved configuration. */
+export interface RedactionConfig {
+  enabled: boolean;
+  mode: RedactionMode;
+  /** Extra secret key names. */
+  keys: string[];
+  /** The user's value patterns, compiled and vetted at `init()` (global flag set). */
+  patterns: RegExp[];
+  /** The HMAC key of `hash` mode (`redaction.hashKey`, `TRACEKIT_REDACTION_KEY`); random per client when unset. */
+  hashKey: string | undefined;
 }
 
-/** Removes secrets from a finished span, in place. */
-export type SpanRedactor = (span: TracekitSpan) => void;
+/**
+ * Removes secrets from spans and log records, in place, just before export. Calling it is the
+ * same as `redactor.span(span)`.
+ */
+export interface Redactor {
+  (span: TracekitSpan): void;
+  /** Redacts a finished span: name, status message, attributes, event and link attributes. */
+  span(span: TracekitSpan): void;
+  /** Redacts a log record: attributes (event properties) and body. */
+  log(record: LogRecordData): void;
+  /** Redacts attributes; returns the same object when nothing changed, else a redacted copy. */
+  attributes(attributes: Attributes): Attributes;
+  /** Redacts value patterns in one string. */
+  text(value: string): string;
+}
+
+// How each attribute key is treated; decided once per key and cached.
+const PLAIN = 0; // value patterns; JSON-aware when the value looks like JSON
+const SECRET = 1; // the key is secret: the whole value goes
+const URL_KEY = 2; // a URL: password, secret query parameters, patterns
+const QUERY = 3; // a query string
+const BODY = 4; // a captured body: JSON- or form-aware, then cut to maxBytes
+const SAFE = 5; // set by TraceKit from code or enums, never from input
+const METADATA = 6; // set on purpose with setMetadata: patterns only, no key-name matching
+
+const SAFE_KEYS = new Set([
+  'http.request.method', 'url.scheme', 'network.protocol.version', 'http.route', 'tracekit.framework', 'code.function.name',
+  'http.response.status_code', 'server.port', 'tracekit.error.fingerprint',
+]);
+const URL_KEYS = new Set(['url.full', 'url.original', 'http.url']);
+const BODY_KEYS = new Set<string>(Object.values(BODY_ATTRIBUTES));
+const CLASS_CACHE_LIMIT = 4096;
+
+function callable(parts: { span: Redactor['span']; log: Redactor['log']; attributes: Redactor['attributes']; text: Redactor['text'] }): Redactor {
+  const fn = ((span: TracekitSpan) => parts.span(span)) as Redactor;
+  return Object.assign(fn, parts);
+}
+
+/** A redactor that changes nothing (`redaction: false`). */
+const NOOP: Redactor = callable({ span: () => undefined, log: () => undefined, attributes: (a) => a, text: (t) => t });
 
 /**
- * Builds the redactor applied to every span before any exporter sees it. Foundation rules:
- * secret header attributes (`http.request.header.authorization`, ...) and secret query
- * parameters in `url.query` are masked by key name.
+ * Builds the redactor the export pipeline applies to every span and log record before any
+ * exporter sees it (see docs/redaction.md). Patterns were compiled at `init()`; this only
+ * assembles them. `maxBodyBytes` is where captured bodies are cut, after redaction.
  */
-export function createRedactor(config: ResolvedConfig['redaction']): SpanRedactor {
-  if (!config.enabled) return () => undefined;
-  const secret = new Set([...SECRET_KEYS, ...config.keys.map(normalise)]);
-  const mask: Masker = config.mode === 'remove' ? () => '[REDACTED]' : maskValue;
-  const isSecret = (key: string) => secret.has(normalise(key));
+export function createRedactor(config: RedactionConfig, maxBodyBytes = 4096): Redactor {
+  if (!config.enabled) return NOOP;
+  const isSecretKey = createKeyMatcher(config.keys);
+  const mask = createMasker(config.mode, config.hashKey);
+  const scan = createValueScanner(mask, config.patterns);
+  const tools: RedactTools = { isSecretKey, mask, scan };
+  const classes = new Map<string, number>();
 
-  const redactQuery = (query: string): string =>
-    query
-      .split('&')
-      .map((pair) => {
-        const eq = pair.indexOf('=');
-        if (eq < 0) return pair;
-        let key = pair.slice(0, eq);
-        try {
-          key = decodeURIComponent(key);
-        } catch {
-          // keep the raw key
-        }
-        return isSecret(key) ? `${pair.slice(0, eq)}=${encodeURIComponent(mask(pair.slice(eq + 1)))}` : pair;
-      })
-      .join('&');
+  const classify = (key: string): number => {
+    let c = classes.get(key);
+    if (c !== undefined) return c;
+    if (SAFE_KEYS.has(key)) c = SAFE;
+    else if (isMetadataAttribute(key)) c = METADATA;
+    else if (key === 'url.query') c = QUERY;
+    else if (URL_KEYS.has(key)) c = URL_KEY;
+    else if (BODY_KEYS.has(key)) c = BODY;
+    else if (isSecretKey(key.slice(key.lastIndexOf('.') + 1))) c = SECRET;
+    else c = PLAIN;
+    if (classes.size < CLASS_CACHE_LIMIT) classes.set(key, c);
+    return c;
+  };
 
-  const redactAttributes = (attributes: Attributes) => {
-    for (const key in attributes) {
-      const value = attributes[key];
-      if (key === 'url.query' && typeof value === 'string') attributes[key] = redactQuery(value);
-      else if (key.startsWith('http.request.header.') || key.startsWith('http.response.header.')) {
-        const name = key.slice(key.indexOf('.header.') + 8);
-        if (isSecret(name) && value !== undefined) {
-          attributes[key] = Array.isArray(value) ? value.map((v) => mask(String(v))) : mask(String(value));
-        }
-      }
+  const redactString = (cls: number, value: string): string => {
+    switch (cls) {
+      case SECRET:
+        return mask(value);
+      case QUERY:
+        return redactQuery(value, tools);
+      case URL_KEY:
+        return redactUrl(value, tools);
+      case BODY:
+        return redactBodyText(value, tools);
+      case PLAIN:
+        return looksLikeJson(value) ? redactJsonText(value, tools) : scan(value);
+      default:
+        return scan(value);
     }
   };
 
-  return (span) => redactAttributes(span.attributes);
+  const redactValue = (cls: number, value: AttributeValue): AttributeValue => {
+    if (typeof value === 'string') return redactString(cls, value);
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        const r = typeof v === 'string' ? redactString(cls, v) : cls === SECRET && typeof v === 'number' ? mask(String(v)) : v;
+        if (r !== v) (out ??= value.slice())[i] = r;
+      }
+      return (out ?? value) as AttributeValue;
+    }
+    return cls === SECRET && typeof value === 'number' ? mask(String(value)) : value;
+  };
+
+  /** Redacts `attributes`; in place when `inPlace`, else copy-on-write. Returns the result. */
+  const redactAttributes = (attributes: Attributes, inPlace: boolean): Attributes => {
+    let out = attributes;
+    let cut: string[] | undefined;
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
+      const cls = classify(key);
+      if (cls === SAFE) continue;
+      let r = redactValue(cls, value);
+      if (cls === BODY && typeof r === 'string' && Buffer.byteLength(r) > maxBodyBytes) {
+        r = Buffer.from(r).subarray(0, maxBodyBytes).toString('utf8');
+        (cut ??= []).push(`${key}.truncated`);
+      }
+      if (r !== value) {
+        if (out === attributes && !inPlace) out = { ...attributes };
+        out[key] = r;
+      }
+    }
+    if (cut) {
+      if (out === attributes && !inPlace) out = { ...attributes };
+      for (const k of cut) out[k] = true;
+    }
+    return out;
+  };
+
+  return callable({
+    span(span: TracekitSpan) {
+      if (typeof span.name === 'string') span.name = scan(span.name);
+      if (span.status?.message) span.status = { code: span.status.code, message: scan(span.status.message) };
+      if (span.attributes) redactAttributes(span.attributes, true);
+      if (span.events) {
+        for (const event of span.events) {
+          // Event attributes may be the caller's own object: never change it, replace it.
+          if (event.attributes) event.attributes = redactAttributes(event.attributes, false);
+        }
+      }
+      if (span.links) {
+        span.links = span.links.map((link) => {
+          if (!link.attributes) return link;
+          const attributes = redactAttributes(link.attributes, false);
+          return attributes === link.attributes ? link : { ...link, attributes };
+        });
+      }
+    },
+    log(record: LogRecordData) {
+      record.attributes = redactAttributes(record.attributes, false);
+      if (record.body !== undefined && record.body !== null) record.body = redactValue(PLAIN, record.body);
+    },
+    attributes: (attributes: Attributes) => redactAttributes(attributes, false),
+    text: scan,
+  });
 }

@@ -1,4 +1,5 @@
 import type { Span } from '@opentelemetry/api';
+import type { TracekitSpan } from './span.js';
 import type { RequestMetadata } from './types.js';
 
 /** What core keeps about one request, reachable from its async context. */
@@ -9,4 +10,9 @@ export interface RequestState {
   readonly framework: string;
   /** Set by `setMetadata`; attached to every span of the request when it is exported. */
   metadata: RequestMetadata | undefined;
+  /**
+   * While the request's sampling decision waits for its end: the spans that ended so far
+   * (held back), or `'drop'` once the decision dropped them. Undefined: spans go straight on.
+   */
+  spanHold?: TracekitSpan[] | 'drop' | undefined;
 }

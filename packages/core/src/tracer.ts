@@ -5,12 +5,15 @@ import {
   TraceFlags,
   type Context,
   type Span,
+  type SpanContext,
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
 import { requestOf } from './context.js';
 import { newSpanId, newTraceId } from './ids.js';
-import type { Sampler } from './sampler.js';
+import type { RequestState } from './request-state.js';
+import type { TracekitSampler } from './sampler.js';
+import { UnsampledSpan } from './sampling/unsampled-span.js';
 import { TracekitSpan, type SpanSink } from './span.js';
 
 /** Counters the tracer keeps. */
@@ -20,18 +23,21 @@ export interface TracerCounters {
 }
 
 /**
- * An OpenTelemetry `Tracer` that creates {@link TracekitSpan}s, or non-recording spans for
- * traces the sampler drops (so the trace ID and the unsampled flag still propagate).
+ * An OpenTelemetry `Tracer` that creates {@link TracekitSpan}s, or, for traces the sampler
+ * drops, one {@link UnsampledSpan} per trace (so the trace ID and the unsampled flag still
+ * propagate, at the cost of one object however many spans the app starts).
  */
 export class TracekitTracer implements Tracer {
   constructor(
     private readonly sink: SpanSink,
-    private readonly sampler: Sampler,
+    private readonly sampler: TracekitSampler,
     private readonly counters: TracerCounters,
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = apiContext.active()): Span {
     const parentSpan = options.root ? undefined : trace.getSpan(ctx);
+    // A dropped trace stays one non-recording span: children are the parent itself.
+    if (parentSpan instanceof UnsampledSpan) return parentSpan;
     // Fast path: a local TraceKit parent is valid by construction and already sampled.
     if (parentSpan instanceof TracekitSpan) {
       this.counters.spansStarted++;
@@ -46,12 +52,9 @@ export class TracekitTracer implements Tracer {
       sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     } else {
       traceId = parent ? parent.traceId : newTraceId();
-      sampled = this.sampler.shouldSample({ traceId, parent });
-      if (!sampled) this.counters.sampledOut++;
+      sampled = this.sampler.decideRoot(traceId, parent);
     }
-    if (!sampled) {
-      return trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: TraceFlags.NONE, traceState: parent?.traceState });
-    }
+    if (!sampled) return new UnsampledSpan(traceId, undefined, parent?.traceState, undefined);
     this.counters.spansStarted++;
     return new TracekitSpan(
       this.sink,
@@ -67,6 +70,27 @@ export class TracekitTracer implements Tracer {
       requestOf(ctx),
       options.links,
     );
+  }
+
+  /**
+   * Starts a recording span for a decision the caller made (the request scope, which samples
+   * with the request's method, path and route): no sampling happens here.
+   */
+  startDecided(
+    name: string,
+    options: SpanOptions,
+    traceId: string,
+    spanId: string,
+    parent: SpanContext | undefined,
+    request: RequestState | undefined,
+  ): TracekitSpan {
+    this.counters.spansStarted++;
+    return new TracekitSpan(this.sink, traceId, spanId, parent?.spanId, TraceFlags.SAMPLED, parent?.traceState, name, options.kind, options.attributes, options.startTime, request, options.links);
+  }
+
+  /** Hands on the spans a request held back while its sampling decision waited (it was kept). */
+  release(spans: readonly TracekitSpan[]): void {
+    for (const span of spans) this.sink.onEnd(span);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

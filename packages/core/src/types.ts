@@ -21,8 +21,33 @@ export interface TracekitOptions {
   serviceName?: string;
   /** Master switch. Default `true` (`TRACEKIT_ENABLED`). */
   enabled?: boolean;
-  /** Head sampling rate from 0 to 1. Default `1` (`TRACEKIT_SAMPLE_RATE`). */
+  /**
+   * Head sampling rate from 0 to 1, deterministic on the trace ID (the same trace gets the same
+   * decision in every service with the same rate). Default `1` (`TRACEKIT_SAMPLE_RATE`). See docs/sampling.md.
+   */
   sampleRate?: number;
+  /**
+   * Sampling rules, first match wins, before `sampleRate`: `{ route?, path?, method?, rate }`.
+   * Default none (`TRACEKIT_SAMPLING_RULES`, a JSON array).
+   *
+   * @example
+   * samplingRules: [{ path: '/health', rate: 0 }, { path: '/checkout/**', rate: 1 }, { method: 'POST', rate: 0.5 }]
+   */
+  samplingRules?: SamplingRule[];
+  /** At most this many traces a second are kept by `sampleRate` and rules (a token bucket). Default no limit (`TRACEKIT_RATE_LIMIT`). */
+  rateLimit?: number;
+  /** Keep a request that failed (5xx, an escaped or recorded exception) even when sampling dropped it. Default `true` (`TRACEKIT_KEEP_ERRORS`). */
+  keepErrors?: boolean;
+  /** Keep a request at least this slow (ms) even when sampling dropped it. Default off (`TRACEKIT_KEEP_SLOWER_THAN_MS`). */
+  keepSlowerThanMs?: number;
+  /** Follow the sampled flag of an incoming `traceparent` (over rules and `sampleRate`). Default `true` (`TRACEKIT_PARENT_BASED`). */
+  parentBased?: boolean;
+  /**
+   * Record request and response bodies (opt-in), redacted JSON-aware before export and cut at
+   * `maxBytes` (default 4096). `true` captures both. Default off (`TRACEKIT_CAPTURE_BODY`:
+   * `request`, `response`, `both`; `TRACEKIT_CAPTURE_BODY_MAX_BYTES`).
+   */
+  captureBody?: boolean | CaptureBodyOptions;
   /** Where spans go. Default `otlp` when an endpoint is set, else `file` (`TRACEKIT_EXPORTER`). */
   exporter?: ExporterName;
   /** The JSONL store. Default `.tracekit/traces.jsonl` under the working directory (`TRACEKIT_FILE`). */
@@ -108,8 +133,38 @@ export interface RedactionOptions {
   mode?: RedactionMode;
   /** Extra key names to redact (case-insensitive, `-` and `_` alike). */
   keys?: string[];
-  /** Extra value patterns to redact. */
+  /**
+   * Extra value patterns to redact (also `TRACEKIT_REDACT`), checked at `init()`: an invalid or
+   * catastrophically slow pattern fails it. A named group `secret` redacts only that part.
+   */
   patterns?: Array<string | RegExp>;
+  /**
+   * The HMAC key of `hash` mode, at least 16 characters (`TRACEKIT_REDACTION_KEY`). Default: a
+   * random key per process, so hashes correlate within one process only.
+   */
+  hashKey?: string;
+}
+
+/** A sampling rule: every condition given must hold; the first matching rule's `rate` applies. */
+export interface SamplingRule {
+  /** The route template as the framework reports it (`/users/:id`); known only after routing. */
+  route?: string;
+  /** A path or glob (`/health`, `/checkout/*`, `/static/**`) or a RegExp, matched at the start. */
+  path?: string | RegExp;
+  /** An HTTP method or several (`GET`, `['POST', 'PUT']`). */
+  method?: string | string[];
+  /** From 0 (drop) to 1 (keep), tested on the trace ID like `sampleRate`. */
+  rate: number;
+}
+
+/** Which bodies `captureBody` records. */
+export interface CaptureBodyOptions {
+  /** Default false. */
+  request?: boolean;
+  /** Default false. */
+  response?: boolean;
+  /** Bytes kept of each body, after redaction. Default 4096. */
+  maxBytes?: number;
 }
 
 /** Identifiers attached to every span of the current request by {@link setMetadata}. */
@@ -145,7 +200,22 @@ export interface ClientStats {
   spansEnded: number;
   spansExported: number;
   spansDropped: number;
+  /** Traces not exported because of sampling (`droppedBySampling` + `droppedByRateLimit`). */
   sampledOut: number;
+  /** Traces kept by `sampleRate`. */
+  keptByHead: number;
+  /** Traces kept because an incoming `traceparent` was sampled. */
+  keptByParent: number;
+  /** Traces kept by a sampling rule. */
+  keptByRule: number;
+  /** Requests dropped by sampling but kept because they failed. */
+  keptByTailError: number;
+  /** Requests dropped by sampling but kept because they were slow. */
+  keptByTailSlow: number;
+  /** Traces dropped by `sampleRate`, a rule or an unsampled parent. */
+  droppedBySampling: number;
+  /** Traces sampling kept but `rateLimit` dropped. */
+  droppedByRateLimit: number;
   exportFailures: number;
   hookErrors: number;
   queueSize: number;

@@ -1,6 +1,7 @@
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Exception, Span } from '@opentelemetry/api';
 import { debug } from '../diag.js';
 import { exceptionAttributes } from '../exception.js';
+import { UnsampledSpan } from '../sampling/unsampled-span.js';
 import { TracekitSpan, type SpanSink } from '../span.js';
 import { captureError, type CapturedError } from './captured-error.js';
 import type { CodeInventory } from './code-inventory.js';
@@ -84,11 +85,15 @@ export class ErrorRecorder implements SpanSink {
   /**
    * Adds an `exception` event for `err` to `span`, with `exception.type`, `exception.message`
    * and `exception.stacktrace` at once and the details (fingerprint, frames, culprit) as soon as
-   * they are worked out. Non-recording spans are skipped. Never throws.
+   * they are worked out. Non-recording spans are skipped (a dropped trace's span only notes the
+   * exception, so tail sampling can keep the request: sampling/unsampled-span.ts). Never throws.
    */
   record(span: Span, err: unknown): void {
     try {
-      if (!span.isRecording()) return;
+      if (!span.isRecording()) {
+        if (span instanceof UnsampledSpan) span.recordException(err as Exception);
+        return;
+      }
       if (span instanceof TracekitSpan) {
         const entry = this.entryFor(err);
         span.addEvent('exception', this.targetOf(entry));

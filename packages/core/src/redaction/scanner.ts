@@ -1,0 +1,35 @@
+import { BUILTIN_PATTERN, luhnValid, worthScanning } from './builtin-patterns.js';
+import type { Masker } from './modes.js';
+
+/** Replaces every secret value pattern in a string; returns the same string when nothing matched. */
+export type ValueScanner = (text: string) => string;
+
+type Groups = Record<string, string | undefined>;
+
+/**
+ * Builds the value scanner: the built-in patterns (one pass) and then each user pattern. A user
+ * pattern with a named group `secret` redacts only that group (`api-key=(?<secret>\w+)` keeps
+ * `api-key=`); otherwise the whole match is redacted.
+ */
+export function createValueScanner(mask: Masker, userPatterns: readonly RegExp[]): ValueScanner {
+  const builtin = (match: string, ...args: unknown[]): string => {
+    const g = args[args.length - 1] as Groups;
+    if (g.urlcreds !== undefined) return `${g.urlcreds}${mask(g.urlpass as string)}@`;
+    if (g.bearer !== undefined) return `${g.bearer}${mask(g.btoken as string)}`;
+    if (g.card !== undefined) return luhnValid(match) ? mask(match) : match;
+    return mask(match);
+  };
+  const user = (match: string, ...args: unknown[]): string => {
+    const last = args[args.length - 1];
+    const secret = last !== null && typeof last === 'object' ? (last as Groups).secret : undefined;
+    return secret ? match.replace(secret, mask(secret)) : mask(match);
+  };
+  if (userPatterns.length === 0) {
+    return (text) => (worthScanning(text) ? text.replace(BUILTIN_PATTERN, builtin) : text);
+  }
+  return (text) => {
+    let out = worthScanning(text) ? text.replace(BUILTIN_PATTERN, builtin) : text;
+    for (const re of userPatterns) out = out.replace(re, user);
+    return out;
+  };
+}

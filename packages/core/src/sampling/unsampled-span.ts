@@ -1,0 +1,120 @@
+import {
+  TraceFlags,
+  type Attributes,
+  type AttributeValue,
+  type Exception,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanStatus,
+  type TimeInput,
+  type TraceState,
+} from '@opentelemetry/api';
+import { exceptionAttributes } from '../exception.js';
+import { randomWord, wordHex } from './random-words.js';
+
+/**
+ * Told when a span of a dropped request records an exception, so tail sampling can keep the
+ * request. A status of ERROR alone does not count: an outbound call's 404 is not a failure.
+ */
+export interface FailureObserver {
+  /** An `exception` event (its attributes) was recorded on a span of the request. */
+  noteException(attributes: Attributes): void;
+}
+
+/**
+ * The one span object of a trace the head sampler dropped: it records nothing, and every span
+ * started under it is this same object (no allocation, no new span ID per child), so a dropped
+ * request costs one object however many spans the app starts. Its span ID is the SERVER span's,
+ * which is the parent ID that downstream services see in `traceparent` (with the sampled flag
+ * off); if tail sampling keeps the request, the kept SERVER span has this ID, so a downstream
+ * service that also kept its part links to it.
+ *
+ * It is its own `SpanContext` (the fields are on the object), so `spanContext()` allocates
+ * nothing; and its IDs are written out in hex only when something reads them (a downstream
+ * call, `getTraceId()`), since most dropped requests never need them.
+ */
+export class UnsampledSpan implements Span, SpanContext {
+  readonly traceFlags: number = TraceFlags.NONE;
+  readonly isRemote = false;
+  private hexTraceId: string | undefined;
+  private hexSpanId: string | undefined = undefined;
+
+  /**
+   * @param traceId the trace ID in hex, or undefined when `words` hold it (a new trace)
+   * @param words the new trace ID's four 32-bit words (not all zero), most significant first
+   */
+  constructor(
+    traceId: string | undefined,
+    private readonly words: readonly [number, number, number, number] | undefined,
+    readonly traceState: TraceState | undefined,
+    /** The request scope when tail sampling may keep the request; else undefined. */
+    private readonly observer: FailureObserver | undefined,
+  ) {
+    this.hexTraceId = traceId;
+  }
+
+  get traceId(): string {
+    if (this.hexTraceId === undefined) {
+      const w = this.words ?? [0, 0, 0, 1];
+      this.hexTraceId = wordHex(w[0]) + wordHex(w[1]) + wordHex(w[2]) + wordHex(w[3]);
+    }
+    return this.hexTraceId;
+  }
+
+  get spanId(): string {
+    if (this.hexSpanId === undefined) {
+      let hi = randomWord();
+      const lo = randomWord();
+      if (hi === 0 && lo === 0) hi = 1;
+      this.hexSpanId = wordHex(hi) + wordHex(lo);
+    }
+    return this.hexSpanId;
+  }
+
+  spanContext(): SpanContext {
+    return this;
+  }
+
+  setAttribute(_key: string, _value: AttributeValue): this {
+    return this;
+  }
+
+  setAttributes(_attributes: Attributes): this {
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, _time?: TimeInput): this {
+    // recordException() in the API helpers and in adapters adds an `exception` event directly.
+    if (this.observer && name === 'exception' && attributesOrTime !== null && typeof attributesOrTime === 'object' && !(attributesOrTime instanceof Date) && !Array.isArray(attributesOrTime)) {
+      this.observer.noteException(attributesOrTime);
+    }
+    return this;
+  }
+
+  addLink(_link: Link): this {
+    return this;
+  }
+
+  addLinks(_links: Link[]): this {
+    return this;
+  }
+
+  setStatus(_status: SpanStatus): this {
+    return this;
+  }
+
+  updateName(_name: string): this {
+    return this;
+  }
+
+  end(_endTime?: TimeInput): void {}
+
+  isRecording(): boolean {
+    return false;
+  }
+
+  recordException(exception: Exception, _time?: TimeInput): void {
+    if (this.observer) this.observer.noteException(exceptionAttributes(exception));
+  }
+}
