@@ -1,0 +1,3 @@
+import { startNest } from './nestjs-app.mjs';
+
+await startNest();
