@@ -18,9 +18,9 @@ function decode(text: string): string {
   }
 }
 
-/** Percent-encodes a redacted value but keeps TraceKit's markers (`[REDACTED]`, `[HASH:…]`, `***`) readable. */
+/** Percent-encodes a redacted value again, keeping TraceKit's markers (`[REDACTED]`, `[HASH:…]`) readable. */
 function encode(text: string): string {
-  return encodeURIComponent(text).replace(/%5B/g, '[').replace(/%5D/g, ']').replace(/%3A/g, ':');
+  return encodeURIComponent(text).replace(/%5B(REDACTED|HASH%3A[0-9a-f]{8})%5D/g, (_m, inner: string) => `[${inner.replace('%3A', ':')}]`);
 }
 
 /**

@@ -168,6 +168,8 @@ function probe(re: RegExp): string | undefined {
  * pattern is invalid, matches the empty string, nests repetition, or backtracks catastrophically.
  */
 export function compileUserPattern(pattern: unknown, label: string): RegExp {
+  // A RegExp shows as /source/flags in messages (JSON would print {}).
+  const shown = pattern instanceof RegExp ? String(pattern) : pattern;
   let source: string;
   let flags = '';
   if (pattern instanceof RegExp) {
@@ -180,27 +182,27 @@ export function compileUserPattern(pattern: unknown, label: string): RegExp {
       flags = m[2] ?? '';
     } else source = pattern;
   } else {
-    throw configError('TK_CONFIG_PATTERN', { label, value: pattern }, 'expected a regular expression (a RegExp, a source string, or "/source/flags")');
+    throw configError('TK_CONFIG_PATTERN', { label, value: shown }, 'expected a regular expression (a RegExp, a source string, or "/source/flags")');
   }
   let re: RegExp;
   try {
     re = new RegExp(source, `${flags}g`);
   } catch (e) {
-    throw configError('TK_CONFIG_PATTERN', { label, value: pattern }, `not a valid regular expression (${(e as Error).message})`);
+    throw configError('TK_CONFIG_PATTERN', { label, value: shown }, `not a valid regular expression (${(e as Error).message})`);
   }
   if (re.test('')) {
-    throw configError('TK_CONFIG_PATTERN', { label, value: pattern }, 'it matches the empty string, so it would redact nothing useful; make it match at least one character');
+    throw configError('TK_CONFIG_PATTERN', { label, value: shown }, 'it matches the empty string, so it would redact nothing useful; make it match at least one character');
   }
   re.lastIndex = 0;
   if (hasNestedQuantifier(source)) {
-    throw configError('TK_CONFIG_PATTERN', { label, value: pattern }, 'it nests repetition (like "(a+)+"), which can take catastrophic time on some inputs; rewrite it without a repeated group that itself repeats');
+    throw configError('TK_CONFIG_PATTERN', { label, value: shown }, 'it nests repetition (like "(a+)+"), which can take catastrophic time on some inputs; rewrite it without a repeated group that itself repeats');
   }
   const key = `${flags}/${source}`;
   if (!vetted.has(key)) {
     const slow = probe(re);
     if (slow !== undefined) {
       const sample = JSON.stringify(slow.slice(0, 8));
-      throw configError('TK_CONFIG_PATTERN', { label, value: pattern }, `it takes catastrophic time (over ${PROBE_TIMEOUT_MS} ms) on a ${PROBE_LENGTH}-character input like ${sample}…; rewrite it without overlapping repetition`);
+      throw configError('TK_CONFIG_PATTERN', { label, value: shown }, `it takes catastrophic time (over ${PROBE_TIMEOUT_MS} ms) on a ${PROBE_LENGTH}-character input like ${sample}…; rewrite it without overlapping repetition (anchoring a leading \\w+ with \\b often does it)`);
     }
     vetted.add(key);
   }
