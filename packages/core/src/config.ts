@@ -240,7 +240,7 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     tracesEndpoint,
     logsEndpoint,
     protocol: toEnum(pick(options, 'protocol', env, 'OTEL_EXPORTER_OTLP_PROTOCOL'), 'http/protobuf', OTLP_PROTOCOLS),
-    compression: toEnum(pick(options, 'compression', env, 'OTEL_EXPORTER_OTLP_COMPRESSION'), 'gzip', OTLP_COMPRESSIONS),
+    compression: toEnum(pick(options, 'compression', env, 'OTEL_EXPORTER_OTLP_COMPRESSION'), 'none', OTLP_COMPRESSIONS),
     exportTimeoutMs: toInteger(pick(options, 'exportTimeoutMs', env, 'TRACEKIT_EXPORT_TIMEOUT_MS', 'OTEL_EXPORTER_OTLP_TIMEOUT'), 10_000, 1),
     maxExportRetries: toInteger(pick(options, 'maxExportRetries', env, 'TRACEKIT_EXPORT_MAX_RETRIES'), 3, 0),
     retryInitialDelayMs: toInteger(pick(options, 'retryInitialDelayMs', env, 'TRACEKIT_RETRY_INITIAL_DELAY_MS'), 500, 1),

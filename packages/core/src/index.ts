@@ -48,7 +48,7 @@ export { traceRequestEncoder, spanJson } from './export/otlp-json-string.js';
 export { InMemorySpanExporter } from './export/memory-exporter.js';
 export { OtlpHttpExporter } from './export/otlp-exporter.js';
 export type { OtlpExporterOptions } from './export/otlp-exporter.js';
-export { encodeTraces, encodeLogs } from './export/otlp-encoding.js';
+export { encodeTraces, encodeTracesOfficial, encodeLogs } from './export/otlp-encoding.js';
 export { ConsoleSpanExporter } from './export/console-exporter.js';
 export { EventsFileExporter, toFlowEvents } from './export/events-exporter.js';
 export type { FlowEvent, FlowEventName } from './export/events-exporter.js';

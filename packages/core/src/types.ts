@@ -100,7 +100,7 @@ export interface TracekitOptions {
   logsEndpoint?: string;
   /** OTLP encoding. Default `http/protobuf` (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
   protocol?: OtlpProtocol;
-  /** OTLP request compression. Default `gzip` (`OTEL_EXPORTER_OTLP_COMPRESSION`). */
+  /** OTLP request compression. Default `none`, as in OpenTelemetry; `gzip` saves ~80% of the bytes for ~2 µs of CPU per span (`OTEL_EXPORTER_OTLP_COMPRESSION`). */
   compression?: OtlpCompression;
   /** Upper bound of one OTLP request, in ms. Default 10000 (`TRACEKIT_EXPORT_TIMEOUT_MS`, `OTEL_EXPORTER_OTLP_TIMEOUT`). */
   exportTimeoutMs?: number;

@@ -7,7 +7,7 @@ import { FileSpanExporter } from './file-exporter.js';
 import { FileLogExporter } from './file-log-exporter.js';
 import type { LogExporter } from './log-types.js';
 import { NoopSpanExporter } from './none-exporter.js';
-import { encodeLogs, encodeTraces, encodingMeta } from './otlp-encoding.js';
+import { encodeLogs, encodeTraces } from './otlp-encoding.js';
 import { OtlpHttpExporter } from './otlp-exporter.js';
 import { Spool } from './spool.js';
 import type { ExportMeta, SpanExporter } from './types.js';
@@ -55,7 +55,6 @@ export function createExporters(config: ResolvedConfig, meta: ExportMeta, counte
             signal === 'traces' ? SPAN_COUNTERS.spoolDropped : LOG_COUNTERS.spoolDropped,
           )
         : undefined;
-      const em = encodingMeta(meta);
       const common = {
         protocol: config.protocol,
         compression: config.compression,
@@ -71,14 +70,14 @@ export function createExporters(config: ResolvedConfig, meta: ExportMeta, counte
           signal: 'traces',
           url: config.tracesEndpoint ?? `${DEFAULT_OTLP_ENDPOINT}/v1/traces`,
           names: SPAN_COUNTERS,
-          encode: (spans) => encodeTraces(spans, em, config.protocol),
+          encode: (spans) => encodeTraces(spans, meta, config.protocol),
         }),
         logs: new OtlpHttpExporter({
           ...common,
           signal: 'logs',
           url: config.logsEndpoint ?? `${DEFAULT_OTLP_ENDPOINT}/v1/logs`,
           names: LOG_COUNTERS,
-          encode: (records) => encodeLogs(records, em, config.protocol),
+          encode: (records) => encodeLogs(records, meta, config.protocol),
         }),
       };
     }

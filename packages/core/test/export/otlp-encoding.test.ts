@@ -4,7 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { context, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { init, shutdown, trackEvent, type TracekitOptions, type TracekitSpan } from '../../src/index.js';
-import { toHrTime } from '../../src/export/otlp-encoding.js';
+import { encodeTraces, encodeTracesOfficial, toHrTime } from '../../src/export/otlp-encoding.js';
 import { startReceiver, type Receiver } from './helpers.js';
 
 const nanos = (ms: number) => {
@@ -91,8 +91,8 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP/HTTP %s', (protocol
     const sa = expectSpan(gotServer, server!);
     expect(gotServer.parentSpanId).toBe('00f067aa0ba902b7');
     expect(gotServer.traceState).toBe('vendor=abc,other=1');
-    // sampled, with the parent marked remote (HAS_IS_REMOTE | IS_REMOTE)
-    expect(Number(gotServer.flags)).toBe(0x301);
+    // sampled; in protobuf also with the parent marked remote (HAS_IS_REMOTE | IS_REMOTE), as the SDK writes it
+    expect(Number(gotServer.flags)).toBe(protocol === 'http/protobuf' ? 0x301 : 1);
     expect(sa['http.request.method']).toEqual({ stringValue: 'GET' });
     expect(Number(sa['http.response.status_code']!.intValue)).toBe(503);
     expect(sa['tracekit.ratio']).toEqual({ doubleValue: 0.25 });
@@ -106,7 +106,7 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP/HTTP %s', (protocol
 
     const ca = expectSpan(gotChild, child!);
     expect(gotChild.parentSpanId).toBe(server!.spanId);
-    expect(Number(gotChild.flags)).toBe(0x101);
+    expect(Number(gotChild.flags)).toBe(protocol === 'http/protobuf' ? 0x101 : 1);
     expect(ca['db.system.name']).toEqual({ stringValue: 'postgresql' });
     expect(gotChild.status).toEqual({ code: SpanStatusCode.ERROR, message: 'query failed' });
     const events = gotChild.events as Array<Record<string, unknown>>;
@@ -160,6 +160,25 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP/HTTP %s', (protocol
     expect(attrs['user.id']).toEqual({ stringValue: 'u-7' });
     expect(attrs['tracekit.event.name']).toEqual({ stringValue: 'checkout.completed' });
     expect(receiver.requests.find((r) => r.path === '/v1/logs')!.headers['content-type']).toBe(protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');
+  });
+});
+
+describe("TraceKit's protobuf encoder", () => {
+  it('writes exactly the bytes of the official serializer, for every kind of value', async () => {
+    const client = start({ exporter: 'none' });
+    const spans = makeSpans(client);
+    const odd = client.tracer.startSpan('ödd ✓ '.repeat(30), {
+      attributes: { neg: -42, big: 2 ** 40, nan: Number.NaN, inf: Number.POSITIVE_INFINITY, long: 'x'.repeat(300), empty: '', mixed: ['a', 'ü', ''], 'unicode.key.ü': '🎉' },
+    }) as TracekitSpan;
+    odd.addEvent('e'.repeat(200), { n: 1 });
+    odd.end();
+    const meta = { resource: { 'service.name': 'svc', 'host.name': 'h'.repeat(150) }, scope: { name: '@tracekit/core', version: '1.2.3' } };
+    for (const batch of [spans, [odd], [...spans, odd], []]) {
+      expect(Buffer.from(encodeTraces(batch, meta, 'http/protobuf')).equals(Buffer.from(encodeTracesOfficial(batch, meta, 'http/protobuf')))).toBe(true);
+    }
+    // a large batch crosses the writer's buffer size and multi-byte lengths at every level
+    const many = Array.from({ length: 3000 }, () => odd);
+    expect(Buffer.from(encodeTraces(many, meta, 'http/protobuf')).equals(Buffer.from(encodeTracesOfficial(many, meta, 'http/protobuf')))).toBe(true);
   });
 });
 

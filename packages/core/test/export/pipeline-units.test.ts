@@ -19,7 +19,7 @@ describe('export configuration', () => {
   it('has the documented defaults', () => {
     const c = resolveConfig({}, {}, '/app');
     expect(c).toMatchObject({
-      exporter: 'file', protocol: 'http/protobuf', compression: 'gzip', exportTimeoutMs: 10_000, maxExportRetries: 3, retryInitialDelayMs: 500,
+      exporter: 'file', protocol: 'http/protobuf', compression: 'none', exportTimeoutMs: 10_000, maxExportRetries: 3, retryInitialDelayMs: 500,
       retryMaxDelayMs: 15_000, spool: true, spoolDir: path.resolve('/app', '.tracekit', 'spool'), spoolMaxBytes: 64 * 1024 * 1024, spoolMaxAgeMs: 86_400_000,
       fileFormat: 'otlp', useGlobalTracerProvider: true, maxQueueSize: 2048, maxBatchSize: 512, batchDelayMs: 1000, shutdownTimeoutMs: 5000,
       tracesEndpoint: undefined, logsEndpoint: undefined,
@@ -40,11 +40,11 @@ describe('export configuration', () => {
 
   it('reads the OTel variables for protocol, compression and timeout, and the TraceKit ones for the rest', () => {
     const c = resolveConfig({}, {
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_COMPRESSION: 'none', OTEL_EXPORTER_OTLP_TIMEOUT: '2500', TRACEKIT_SPOOL: 'false',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_TIMEOUT: '2500', TRACEKIT_SPOOL: 'false',
       TRACEKIT_SPOOL_DIR: '/var/spool/tk', TRACEKIT_SPOOL_MAX_BYTES: '1048576', TRACEKIT_SPOOL_MAX_AGE_MS: '60000', TRACEKIT_FILE_FORMAT: 'events',
       TRACEKIT_EXPORT_MAX_RETRIES: '0', TRACEKIT_USE_GLOBAL_TRACER_PROVIDER: 'off',
     }, '/app');
-    expect(c).toMatchObject({ protocol: 'http/json', compression: 'none', exportTimeoutMs: 2500, spool: false, spoolDir: '/var/spool/tk', spoolMaxBytes: 1048576, spoolMaxAgeMs: 60000, fileFormat: 'events', maxExportRetries: 0, useGlobalTracerProvider: false });
+    expect(c).toMatchObject({ protocol: 'http/json', compression: 'gzip', exportTimeoutMs: 2500, spool: false, spoolDir: '/var/spool/tk', spoolMaxBytes: 1048576, spoolMaxAgeMs: 60000, fileFormat: 'events', maxExportRetries: 0, useGlobalTracerProvider: false });
     expect(c.file).toBe(path.resolve('/app', '.tracekit', 'events.jsonl'));
   });
 

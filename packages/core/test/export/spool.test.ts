@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, shutdown } from '../../src/index.js';
 import { encodeSpoolFile, spoolFileName } from '../../src/export/spool-file.js';
-import { encodeTraces, encodingMeta } from '../../src/export/otlp-encoding.js';
+import { encodeTraces } from '../../src/export/otlp-encoding.js';
 import { TracekitSpan } from '../../src/span.js';
 import { refusedUrl, startReceiver, waitFor, type Receiver } from './helpers.js';
 
@@ -46,7 +46,7 @@ function writeSpoolFile(dir: string, created: number, n: number, seq = 0): { nam
     s.end();
     return s;
   });
-  const body = encodeTraces(spans, encodingMeta({ resource: { 'service.name': 'seed' }, scope: { name: 'seed', version: '1' } }), 'http/protobuf');
+  const body = encodeTraces(spans, { resource: { 'service.name': 'seed' }, scope: { name: 'seed', version: '1' } }, 'http/protobuf');
   const name = spoolFileName(created, 999_999, seq, 'traces', n);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, name), encodeSpoolFile({ signal: 'traces', contentType: 'application/x-protobuf', encoding: 'identity', items: n, body }));
