@@ -126,6 +126,32 @@ describe('disk spool across processes (built package)', () => {
     expect(spoolFiles(dir)).toEqual([]);
   });
 
+  it('SIGTERM with a hanging endpoint: the flush is bounded, the batch is spooled, and the process still ends by the signal', async () => {
+    const dir = tmpSpool();
+    receiver = await startReceiver(() => 'hang');
+    const child = spawn(process.execPath, [APP, 'hold', '7'], {
+      env: { PATH: process.env.PATH ?? '', ...FAST_ENV, TRACEKIT_ENDPOINT: receiver.url, TRACEKIT_SPOOL_DIR: dir, TRACEKIT_SHUTDOWN_TIMEOUT_MS: '500' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+    await receiver.until((r) => r.requests.length >= 1);
+    child.kill('SIGTERM');
+    // The receiver never answers: only TraceKit's own bound can let the process go.
+    expect(await exited).toEqual([null, 'SIGTERM']);
+    const ids = JSON.parse(out.trim()) as string[];
+    expect(itemsIn(spoolFiles(dir))).toBe(ids.length);
+  });
+
+  it('a natural exit with a hanging endpoint keeps the exit code the app set', async () => {
+    const dir = tmpSpool();
+    receiver = await startReceiver(() => 'hang');
+    const result = await run(['produce', '4'], { ...FAST_ENV, TRACEKIT_ENDPOINT: receiver.url, TRACEKIT_SPOOL_DIR: dir, TRACEKIT_SHUTDOWN_TIMEOUT_MS: '500', EXIT_CODE: '3' });
+    expect(result.code).toBe(3);
+    expect(itemsIn(spoolFiles(dir))).toBe(4);
+  });
+
   it('kill -9 while spooling leaves no torn file: the next start replays every complete file and nothing else', async () => {
     const dir = tmpSpool();
     const down = await refusedUrl();
