@@ -1,0 +1,99 @@
+/**
+ * One SERVER span per request when the app also runs OpenTelemetry's instrumentation-http: the
+ * plugin enriches the SERVER span instrumentation-http started (a real NodeTracerProvider and
+ * HttpInstrumentation) instead of starting a second one.
+ */
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import fastify5 from 'fastify';
+import fastify4 from 'fastify4';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
+import * as tracekit from '../src/index.js';
+import { listen, type FastifyFactory } from './conformance-app.js';
+
+const sdkSpans = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(sdkSpans)] });
+provider.register();
+const instrumentation = new HttpInstrumentation();
+instrumentation.setTracerProvider(provider);
+// instrumentation-http patches Node's http server when `http` is required.
+createRequire(import.meta.url)('node:http');
+
+let tracing: TestTracing;
+beforeAll(async () => {
+  tracing = await setupTestTracing();
+});
+afterAll(async () => {
+  await tracekit.shutdown();
+  instrumentation.disable();
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+});
+
+async function sdkServer(requestId: string): Promise<ReadableSpan> {
+  for (let i = 0; i < 100; i++) {
+    const span = sdkSpans.getFinishedSpans().find((s) => s.attributes['tracekit.request_id'] === requestId);
+    if (span) return span;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no SDK span for ${requestId}`);
+}
+
+describe.each([
+  ['Fastify 5', fastify5 as unknown as FastifyFactory],
+  ['Fastify 4', fastify4 as unknown as FastifyFactory],
+])('%s with instrumentation-http', (_version, Fastify) => {
+  let running: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    const app = Fastify();
+    await app.register(tracekit.tracekitPlugin);
+    await app.register(
+      async (api: any) => {
+        api.get('/items/:itemId', async function getItem() {
+          await tracekit.withSpan('db.query', async () => new Promise((r) => setTimeout(r, 2)));
+          return { requestId: tracekit.getRequestId(), traceId: tracekit.getTraceId() };
+        });
+        api.get('/broken', async () => {
+          throw new RangeError('out of range');
+        });
+      },
+      { prefix: '/api' },
+    );
+    running = await listen(app);
+  });
+  afterAll(() => running.close());
+
+  it('enriches the SERVER span instrumentation-http started instead of starting a second one', async () => {
+    const before = sdkSpans.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER).length;
+    const res = await fetch(`${running.baseUrl}/api/items/3`);
+    const requestId = res.headers.get('x-request-id') as string;
+    const body = (await res.json()) as { requestId: string; traceId: string };
+    const server = await sdkServer(requestId);
+    expect(sdkSpans.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(before + 1);
+    const own = await tracing.spans();
+    expect(own.filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(0);
+    expect(server.instrumentationScope.name).toBe('@opentelemetry/instrumentation-http');
+    expect(server.name).toBe('GET /api/items/:itemId');
+    expect(server.attributes['http.route']).toBe('/api/items/:itemId');
+    expect(server.attributes['code.function.name']).toBe('getItem');
+    expect(server.attributes['tracekit.framework']).toBe('fastify');
+    expect(body).toEqual({ requestId, traceId: server.spanContext().traceId });
+    const handler = own.find((s) => s.name === 'handler getItem' && s.traceId === server.spanContext().traceId);
+    expect(handler?.parentSpanId).toBe(server.spanContext().spanId);
+    expect(own.find((s) => s.name === 'db.query' && s.traceId === server.spanContext().traceId)?.parentSpanId).toBe(handler?.spanContext().spanId);
+  });
+
+  it('records the error the app answered on that span', async () => {
+    const res = await fetch(`${running.baseUrl}/api/broken`);
+    expect(res.status).toBe(500);
+    const server = await sdkServer(res.headers.get('x-request-id') as string);
+    expect(server.name).toBe('GET /api/broken');
+    expect(server.status.code).toBe(SpanStatusCode.ERROR);
+    expect(server.attributes['error.type']).toBe('RangeError');
+    expect(server.events.filter((e) => e.name === 'exception')).toHaveLength(1);
+  });
+});
