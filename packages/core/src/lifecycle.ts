@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { TracekitClient } from './client.js';
-import { withRequest } from './context.js';
+import { withRequest, withRequestState } from './context.js';
 import { isErrorException, isErrorStatus } from './error-policy.js';
 import { errorMessage, errorType } from './exception.js';
 import type { CodeLocation } from './errors/call-site.js';
@@ -18,6 +18,7 @@ import type { RequestState } from './request-state.js';
 import { resolveRequestId } from './request-id.js';
 import { existingServerSpan, setForeignAttributes } from './server-span.js';
 import { metadataAttributes } from './metadata.js';
+import { recordException } from './manual.js';
 import type { RequestInfo, RequestMetadata } from './types.js';
 
 /** What an adapter reports when the response is done. */
@@ -135,7 +136,8 @@ export class RequestScope implements RequestState, FailureObserver {
     } else {
       // The app's OpenTelemetry SDK samples (useGlobalTracerProvider): its decision stands.
       const attributes = this.ownAttributes(requestAttributes(info), info);
-      this.span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, startTime: this.startedAt }, parent);
+      // The request rides along in the context, so the SERVER span gets the request's metadata too.
+      this.span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, startTime: this.startedAt }, withRequestState(parent, this));
     }
     this.context = withRequest(parent, this);
   }
@@ -211,6 +213,16 @@ export class RequestScope implements RequestState, FailureObserver {
     this.client.errors.record(this.span, err);
     this.span.setAttribute('error.type', errorType(err));
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+  }
+
+  /**
+   * Records an error that escaped a child span of the request (a route handler, a guard): on
+   * the request, as {@link recordError} does, and on the child when the policy counts it as an
+   * error (a 4xx `HttpException` leaves both unmarked).
+   */
+  recordChildError(child: Span, err: unknown): void {
+    this.recordError(err);
+    if (isErrorException(err)) recordException(child, err);
   }
 
   /** True once an error was recorded. */

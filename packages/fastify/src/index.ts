@@ -1,5 +1,5 @@
 import { context, type Span } from '@opentelemetry/api';
-import { createAdapter, endWithNodeResponse, isErrorException, nodeRequestInfo, recordException, type AdapterOptions, type RequestScope } from '@tracekit/core';
+import { createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -74,10 +74,8 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
   // Errors thrown by handlers and hooks (and 4xx errors, which the policy leaves unrecorded).
   fastify.addHook('onError', (request, _reply, error, next) => {
     const state = traceOf(request);
-    if (state) {
-      state.scope.recordError(error);
-      if (state.child && isErrorException(error)) recordException(state.child, error);
-    }
+    if (state?.child) state.scope.recordChildError(state.child, error);
+    else state?.scope.recordError(error);
     next();
   });
 

@@ -1,5 +1,4 @@
 import { context } from '@opentelemetry/api';
-import { isErrorException, recordException } from '@tracekit/core';
 import { SCOPE, type LayerLike, type RouterLike, type TracedContext } from './internal-types.js';
 
 type Handler = LayerLike['stack'][number];
@@ -24,8 +23,7 @@ function traceHandler(handler: Handler): Handler {
     scope.setHandler(name);
     const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': route ?? '' });
     const fail = (err: unknown) => {
-      scope.recordError(err);
-      if (isErrorException(err)) recordException(child.span, err);
+      scope.recordChildError(child.span, err);
       child.span.end();
       throw err;
     };
