@@ -32,6 +32,11 @@ export function withRequest(ctx: Context, state: RequestState): Context {
   return trace.setSpan(ctx.setValue(REQUEST_KEY, state), state.span);
 }
 
+/** The context with the request attached and the active span left as it is (to start the request's own span in). */
+export function withRequestState(ctx: Context, state: RequestState): Context {
+  return ctx.setValue(REQUEST_KEY, state);
+}
+
 /** The request of the current async flow, if any. */
 export function activeRequest(): RequestState | undefined {
   return context.active().getValue(REQUEST_KEY) as RequestState | undefined;

@@ -74,7 +74,7 @@ export class Spool {
     return this.entries.find((e) => e.signal === signal && !e.claimed);
   }
 
-  /** Writes a request to the spool; false when it could not be kept (too large, or the disk failed). */
+  /** Writes a request to the spool; false when it could not be kept (too large, or the disk failed: its items count as spool drops). */
   async write(payload: SpoolPayload): Promise<boolean> {
     await this.ready();
     const data = encodeSpoolFile(payload);
@@ -95,8 +95,9 @@ export class Spool {
       return true;
     } catch (e) {
       this.commit(plan, false);
+      this.counters[this.droppedCounter(payload.signal)]! += payload.items;
       await fs.promises.rm(plan.temp, { force: true }).catch(() => undefined);
-      warnOnce('TK_SPOOL_WRITE', `could not write to the spool ${this.options.dir}: ${(e as Error).message}`);
+      warnOnce('TK_SPOOL_WRITE', `could not write to the spool ${this.options.dir} (${(e as Error).message}); the batch was dropped`);
       return false;
     }
   }
@@ -115,6 +116,7 @@ export class Spool {
       return true;
     } catch {
       this.commit(plan, false);
+      this.counters[this.droppedCounter(payload.signal)]! += payload.items;
       return false;
     }
   }

@@ -52,7 +52,8 @@ describe('interop with an OpenTelemetry SDK the app registered', () => {
     expect(attrs(server)['url.query']).not.toContain('s3cr3t-value-0123456789');
     expect(String(attrs(server)['url.query'])).toContain('page=2');
     expect(attrs(server)['tracekit.framework']).toBe('node-http');
-    // metadata set in the handler reaches the spans that started inside the request
+    // metadata set in the handler reaches the request's spans
+    expect(attrs(server)['user.id']).toBe('u-1');
     expect(attrs(work)['user.id']).toBe('u-1');
     expect(attrs(work)['tracekit.metadata.plan']).toBe('pro');
     // one trace, parented by the SDK's own IDs

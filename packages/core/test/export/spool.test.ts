@@ -99,6 +99,21 @@ describe('disk spool (in process)', () => {
   });
 });
 
+describe('disk spool failures', () => {
+  it('a spool that cannot be written drops the batch with one diagnostic line and counts it, without crashing', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-spool-'));
+    const blocker = path.join(base, 'not-a-dir');
+    fs.writeFileSync(blocker, 'a file where the spool directory should be');
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    const client = init({ exporter: 'otlp', endpoint: await refusedUrl(), spoolDir: path.join(blocker, 'spool'), handleShutdown: false, batchDelayMs: 10, maxExportRetries: 0 }, { env: {} });
+    for (let i = 0; i < 3; i++) client.tracer.startSpan(`s${i}`).end();
+    await waitFor(() => client.stats().spansSpoolDropped === 3, 5000, 'dropped');
+    expect(client.stats()).toMatchObject({ spansSpooled: 0, spansSpoolDropped: 3, exportFailures: 1, spoolFiles: 0 });
+    expect(lines.filter((l) => l.includes('TK_SPOOL_WRITE'))).toHaveLength(1);
+  });
+});
+
 describe('disk spool across processes (built package)', () => {
   beforeAll(() => {
     if (!fs.existsSync(DIST)) throw new Error('build @tracekit/core first: cd packages/core && npx tsup');
