@@ -18,6 +18,7 @@ import type { RequestState } from './request-state.js';
 import { resolveRequestId } from './request-id.js';
 import { existingServerSpan, setForeignAttributes } from './server-span.js';
 import { metadataAttributes } from './metadata.js';
+import { recordException } from './manual.js';
 import type { RequestInfo, RequestMetadata } from './types.js';
 
 /** What an adapter reports when the response is done. */
@@ -212,6 +213,16 @@ export class RequestScope implements RequestState, FailureObserver {
     this.client.errors.record(this.span, err);
     this.span.setAttribute('error.type', errorType(err));
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+  }
+
+  /**
+   * Records an error that escaped a child span of the request (a route handler, a guard): on
+   * the request, as {@link recordError} does, and on the child when the policy counts it as an
+   * error (a 4xx `HttpException` leaves both unmarked).
+   */
+  recordChildError(child: Span, err: unknown): void {
+    this.recordError(err);
+    if (isErrorException(err)) recordException(child, err);
   }
 
   /** True once an error was recorded. */
