@@ -76,7 +76,10 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
     const scope = runtime.start(c, node ? nodeRequestInfo(node.incoming) : webRequestInfo(c.req.raw));
     if (!scope) return next();
     scopes.set(c, scope);
-    c.header(header, scope.requestId);
+    // Over Node the header goes straight on the socket's response: Hono's own headers would turn
+    // @hono/node-server's light responses into full Web Responses on every request.
+    if (node) node.outgoing.setHeader(header, scope.requestId);
+    else c.header(header, scope.requestId);
     if (node) {
       // Over Node the span lasts until the body is sent, and sees aborted connections (whose
       // handler is still running: routeIndex already points at it).
@@ -98,8 +101,10 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
     // Errors thrown by handlers reach the app's onError inside compose, which keeps them here.
     if (c.error !== undefined) scope.recordError(c.error);
     recordRoute(c, scope);
-    echoRequestId(c, header, scope.requestId);
-    if (!node) runtime.end(scope, c, { statusCode: c.res.status, header: (n) => c.res.headers.get(n) ?? undefined });
+    if (!node) {
+      echoRequestId(c, header, scope.requestId);
+      runtime.end(scope, c, { statusCode: c.res.status, header: (n) => c.res.headers.get(n) ?? undefined });
+    }
   };
 }
 
