@@ -248,9 +248,10 @@ export class Spool {
       await fs.promises.mkdir(dir, { recursive: true });
       await fs.promises.rename(file, path.join(dir, `${Date.now()}-${name}`));
       const kept = (await fs.promises.readdir(dir)).sort();
-      for (const old of kept.slice(0, Math.max(0, kept.length - QUARANTINE_KEEP))) await fs.promises.rm(path.join(dir, old), { force: true, recursive: true });
-    } catch {
-      await fs.promises.rm(file, { force: true, recursive: true }).catch(() => undefined);
+      for (const old of kept.slice(0, Math.max(0, kept.length - QUARANTINE_KEEP))) await fs.promises.rm(path.join(dir, old), { force: true });
+    } catch (e) {
+      // Left where it is (never deleted: it may not be ours); the next start tries again.
+      debug(`spool: could not quarantine ${name}: ${(e as Error).message}`);
     }
     this.counters.spoolQuarantined!++;
     warnOnce(`TK_SPOOL_QUARANTINED ${name}`, `spool file ${name} is not a valid TraceKit spool file (${reason}); moved to ${dir}`);
@@ -285,9 +286,14 @@ export class Spool {
         // A replay that died before it finished: the file goes back in line.
         if (!(await fs.promises.rename(file, path.join(dir, entryName)).then(() => true, () => false))) continue;
       }
-      const parsed = stat.isFile() ? parseSpoolFileName(entryName) : undefined;
+      if (!stat.isFile()) {
+        // Never move a directory: a spoolDir set to a shared directory must not lose anything.
+        debug(`spool: ignoring the directory ${entryName} in ${dir}`);
+        continue;
+      }
+      const parsed = parseSpoolFileName(entryName);
       if (!parsed) {
-        await this.quarantine(path.join(dir, entryName), entryName, stat.isFile() ? 'unexpected file name' : 'not a file');
+        await this.quarantine(path.join(dir, entryName), entryName, 'unexpected file name');
         continue;
       }
       found.push({ ...parsed, bytes: stat.size, claimed: false });

@@ -63,6 +63,8 @@ describe('disk spool (in process)', () => {
     const good = fs.readFileSync(path.join(dir, newer.name));
     fs.writeFileSync(path.join(dir, spoolFileName(Date.now() - 40_000, 999_999, 4, 'traces', 2)), good.subarray(0, good.length - 5));
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'hello');
+    // A directory is never moved (a spoolDir pointed at a shared directory must not lose anything).
+    fs.mkdirSync(path.join(dir, 'keep-me'));
     const lines: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
 
@@ -75,7 +77,7 @@ describe('disk spool (in process)', () => {
     expect(receiver.spans().map((s) => s.spanId)).toEqual([...old.ids, ...newer.ids]);
     expect(client.stats()).toMatchObject({ spansExported: 5, spoolQuarantined: 3, spoolFiles: 0 });
     expect(fs.readdirSync(path.join(dir, 'quarantine'))).toHaveLength(3);
-    expect(fs.readdirSync(dir).filter((n) => n !== 'quarantine')).toEqual([]);
+    expect(fs.readdirSync(dir).filter((n) => n !== 'quarantine').sort()).toEqual(['keep-me']);
     const reports = lines.filter((l) => l.includes('TK_SPOOL_QUARANTINED'));
     expect(reports).toHaveLength(3);
     expect(reports.join('')).toMatch(/checksum mismatch|truncated/);
