@@ -8,7 +8,7 @@ export interface ThrownSummary {
   stack: string | undefined;
 }
 
-/** What is taken from a thrown value on the request path: strings only, no parsing, no I/O. */
+/** What is taken from a thrown value: strings only, so nothing of the app's objects is kept alive. */
 export interface CapturedError extends ThrownSummary {
   /** `exception.stacktrace`: the stack followed by the causes' (see `exceptionStacktrace`). */
   stacktrace: string | undefined;
@@ -18,15 +18,15 @@ export interface CapturedError extends ThrownSummary {
 
 /**
  * Reads what the error pipeline needs from any thrown value: type, message and stack text of
- * it and of its causes. This is the only part of error capture done where the error is
- * recorded; frames, source maps, context and the fingerprint are worked out later, off the
- * request path. Never throws.
+ * it and of its causes. Reading `stack` makes V8 format it, the costly part, so the recorder
+ * calls this after the request's own code (in a `setImmediate`), passing the type and message it
+ * already read. Frames, source maps, context and the fingerprint come after. Never throws.
  */
-export function captureError(err: unknown): CapturedError {
+export function captureError(err: unknown, type: string = errorType(err), message: string = errorMessage(err)): CapturedError {
   const related = relatedErrors(err);
   return {
-    type: errorType(err),
-    message: errorMessage(err),
+    type,
+    message,
     stack: errorStack(err),
     stacktrace: exceptionStacktrace(err, related),
     related: related.map((r) => ({ relation: r.relation, type: errorType(r.value), message: errorMessage(r.value), stack: errorStack(r.value) })),

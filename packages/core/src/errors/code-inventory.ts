@@ -25,11 +25,33 @@ export const CODE_INVENTORY_EVENT = 'tracekit.code_inventory';
 /** Entries kept by default; the least recently seen go first. */
 export const DEFAULT_MAX_INVENTORY_ENTRIES = 1000;
 
+/** One in-app place of an error, as the inventory counts it. */
+export interface InventoryPlace {
+  key: string;
+  file: string;
+  function: string;
+  line: number;
+}
+
+/** The distinct in-app places among frames (a place seen twice in one error, say in recursion, counts once). */
+export function inventoryPlaces(frames: readonly StackFrame[]): InventoryPlace[] {
+  const places: InventoryPlace[] = [];
+  const seen = new Set<string>();
+  for (const frame of frames) {
+    if (frame.origin !== 'app' || frame.line === undefined || frame.relativeFile === undefined) continue;
+    const key = `${frame.relativeFile}\u0000${frame.function}\u0000${frame.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    places.push({ key, file: frame.relativeFile, function: frame.function, line: frame.line });
+  }
+  return places;
+}
+
 /**
- * Code discovery: every in-app frame seen in captured errors, as `{ file, function, line }` with
- * first and last sighting and a count, bounded in memory (the least recently seen entries are
- * dropped first). Entries changed since the last {@link takeChanged} are written to the store as
- * log records, periodically and at shutdown.
+ * Code discovery: every in-app place seen in captured errors, as `{ file, function, line }` with
+ * first and last sighting and a count, bounded in memory (when full, the least recently seen
+ * place makes room). Entries changed since the last {@link takeChanged} are written to the store
+ * as log records, periodically and at shutdown.
  */
 export class CodeInventory {
   private readonly entries = new Map<string, CodeInventoryEntry>();
@@ -42,32 +64,35 @@ export class CodeInventory {
     private readonly maxEntries: number = DEFAULT_MAX_INVENTORY_ENTRIES,
   ) {}
 
-  /** Counts one captured error's in-app frames (a place seen twice in one error counts once). */
-  record(frames: readonly StackFrame[], now: number = Date.now()): void {
-    const seen = new Set<string>();
-    for (const frame of frames) {
-      if (frame.origin !== 'app' || frame.line === undefined || frame.relativeFile === undefined) continue;
-      const key = `${frame.relativeFile}\u0000${frame.function}\u0000${frame.line}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      let entry = this.entries.get(key);
+  /** Counts one captured error's places (see {@link inventoryPlaces}). */
+  record(places: readonly InventoryPlace[], now: number = Date.now()): void {
+    for (const place of places) {
+      const entry = this.entries.get(place.key);
       if (entry) {
         entry.count++;
         entry.lastSeen = now;
-        this.entries.delete(key);
       } else {
-        entry = { service: this.service, file: frame.relativeFile, function: frame.function, line: frame.line, firstSeen: now, lastSeen: now, count: 1 };
+        if (this.entries.size >= this.maxEntries) this.evictOldest();
+        this.entries.set(place.key, { service: this.service, file: place.file, function: place.function, line: place.line, firstSeen: now, lastSeen: now, count: 1 });
       }
-      // Re-inserting keeps the Map in least-recently-seen order, so eviction takes the first key.
-      this.entries.set(key, entry);
-      this.changed.add(key);
+      this.changed.add(place.key);
     }
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-      this.changed.delete(oldest);
-      this.evicted++;
+  }
+
+  /** Only when full, and only for a place never seen before: a scan is cheaper than keeping an order on every error. */
+  private evictOldest(): void {
+    let oldest: string | undefined;
+    let at = Infinity;
+    for (const [key, entry] of this.entries) {
+      if (entry.lastSeen < at) {
+        at = entry.lastSeen;
+        oldest = key;
+      }
     }
+    if (oldest === undefined) return;
+    this.entries.delete(oldest);
+    this.changed.delete(oldest);
+    this.evicted++;
   }
 
   /** Every entry, the most frequent first (copies). */

@@ -1,16 +1,16 @@
 import type { Attributes, Exception, Span } from '@opentelemetry/api';
 import { debug } from '../diag.js';
-import { exceptionAttributes } from '../exception.js';
+import { errorMessage, errorType, exceptionAttributes } from '../exception.js';
 import { UnsampledSpan } from '../sampling/unsampled-span.js';
 import { TracekitSpan, type SpanSink } from '../span.js';
 import { captureError, type CapturedError } from './captured-error.js';
-import type { CodeInventory } from './code-inventory.js';
+import { inventoryPlaces, type CodeInventory, type InventoryPlace } from './code-inventory.js';
+import { DetailsMemo } from './details-memo.js';
 import { errorDetailAttributes } from './error-details.js';
 import { defaultOwnFileTest, type OwnFileTest } from './own-frames.js';
-import { resolveFrames, type Missing, type PipelineSettings } from './resolve-frames.js';
+import { resolveCapture, type PipelineSettings, type ResolvedCapture } from './resolve-frames.js';
 import { SourceCache } from './source-cache.js';
 import { nodeAppliesSourceMaps, SourceMapCache } from './source-maps.js';
-import type { StackFrame } from './stack-frame.js';
 
 /** What the recorder needs from the configuration. */
 export interface ErrorRecorderSettings {
@@ -24,6 +24,8 @@ export interface ErrorCounters {
   [counter: string]: number;
 }
 
+const RESOLVED = Promise.resolve();
+
 /** How long an ended span may wait for its errors' details before it is exported without them. */
 export const SETTLE_TIMEOUT_MS = 2000;
 /** Spans that may wait at once; beyond this they are exported at once, with whatever details are ready. */
@@ -31,34 +33,35 @@ const MAX_HELD_SPANS = 1024;
 /** Rounds of loading: generated files, their maps, the original sources. */
 const MAX_ROUNDS = 4;
 
-/** All frames of one capture: the error's own, and each related error's. */
-interface Resolved {
-  main: StackFrame[];
-  related: StackFrame[][];
-  missing: Missing[];
-}
-
 /** One thrown value being recorded: the event attributes waiting for its details. */
 interface Entry {
-  capture: CapturedError;
+  /** The thrown value, until its stack is read (off the request path); then `undefined`. */
+  thrown: unknown;
+  type: string;
+  message: string;
+  /** The stack texts, read off the request path. */
+  capture?: CapturedError;
   /** Event (or log record) attributes to complete when the details are ready. */
   targets: Attributes[];
   /** Spans holding an event of this entry. */
   spans: Set<TracekitSpan>;
   /** The details, once worked out. */
   details?: Attributes;
-  /** In-app frames, once worked out (for the inventory when the same value is recorded again). */
-  frames?: StackFrame[];
+  /** In-app places, once worked out (for the inventory when the same value is recorded again). */
+  places?: InventoryPlace[];
+  /** Settles when the details are complete. */
   promise: Promise<void>;
+  done?: () => void;
 }
 
 /**
  * Records thrown values as `exception` events and completes them off the request path.
  *
- * On the request path, `record` only reads the error's type, message and stack text and adds
- * the event. Its frames, source maps, source context, fingerprint and culprit location are
- * worked out after a `setImmediate`, with files read asynchronously through bounded caches, and
- * written into the same event's attributes. As the span sink in front of the export pipeline, the
+ * On the request path, `record` only reads the error's type and message and adds the event. Its
+ * stack text (which V8 formats on first read), frames, source maps, source context, fingerprint
+ * and culprit location are worked out after a `setImmediate`, with files read asynchronously
+ * through bounded caches, and written into the same event's attributes; an error seen before
+ * with the same stack reuses its details. As the span sink in front of the export pipeline, the
  * recorder holds an ended span until its errors are complete (bounded in time and number), so
  * exporters and redaction always see finished events. When the process is about to exit,
  * `settleSync` finishes everything synchronously.
@@ -70,6 +73,9 @@ export class ErrorRecorder implements SpanSink {
   private readonly unresolved = new Set<Entry>();
   private readonly spanEntries = new WeakMap<TracekitSpan, Entry[]>();
   private readonly held = new Set<TracekitSpan>();
+  private readonly memo = new DetailsMemo();
+  /** Entries waiting for the next `setImmediate`, worked out together. */
+  private queue: Entry[] = [];
 
   constructor(
     private readonly settings: ErrorRecorderSettings,
@@ -83,8 +89,8 @@ export class ErrorRecorder implements SpanSink {
   }
 
   /**
-   * Adds an `exception` event for `err` to `span`, with `exception.type`, `exception.message`
-   * and `exception.stacktrace` at once and the details (fingerprint, frames, culprit) as soon as
+   * Adds an `exception` event for `err` to `span`, with `exception.type` and `exception.message`
+   * at once, and `exception.stacktrace` and the details (fingerprint, frames, culprit) as soon as
    * they are worked out. Non-recording spans are skipped (a dropped trace's span only notes the
    * exception, so tail sampling can keep the request: sampling/unsampled-span.ts). Never throws.
    */
@@ -108,7 +114,11 @@ export class ErrorRecorder implements SpanSink {
       // Another SDK's span copies the attributes at once: give it what the caches allow now.
       const entry = this.entryFor(err);
       const attributes = this.targetOf(entry);
-      if (!entry.details) Object.assign(attributes, this.detailsOf(entry.capture, this.resolve(entry.capture)));
+      if (!entry.details) {
+        const capture = this.captureOf(entry);
+        if (capture.stacktrace !== undefined) attributes['exception.stacktrace'] = capture.stacktrace;
+        Object.assign(attributes, this.memo.get(capture, !nodeAppliesSourceMaps())?.details ?? this.detailsOf(capture, this.resolve(capture)));
+      }
       span.addEvent('exception', attributes);
     } catch (e) {
       debug(`recording an exception failed: ${String(e)}`);
@@ -151,15 +161,18 @@ export class ErrorRecorder implements SpanSink {
 
   /** Completes every pending error now, reading files synchronously: only for the process's last moments. */
   settleSync(): void {
+    this.queue = [];
     for (const entry of [...this.unresolved]) {
       try {
-        let resolved = this.resolve(entry.capture);
+        if (this.fromMemo(entry)) continue;
+        const capture = this.captureOf(entry);
+        let resolved = this.resolve(capture);
         for (let round = 0; round < MAX_ROUNDS && resolved.missing.length > 0; round++) {
           for (const m of resolved.missing) {
             if (m.kind === 'source') this.sources.loadSync(m.file);
             else this.maps.loadSync(m.file, m.mapUrl);
           }
-          resolved = this.resolve(entry.capture);
+          resolved = this.resolve(capture);
         }
         this.finish(entry, resolved);
       } catch (e) {
@@ -175,25 +188,44 @@ export class ErrorRecorder implements SpanSink {
     // is one error; recorded again after it was completed (a cached rejection), it is another.
     if (known && !known.details) return known;
     this.counters.errorsCaptured!++;
-    const entry: Entry = { capture: known?.capture ?? captureError(err), targets: [], spans: new Set(), promise: Promise.resolve() };
-    if (known?.details && known.frames) {
+    const entry: Entry = known
+      ? { thrown: undefined, type: known.type, message: known.message, capture: known.capture, targets: [], spans: new Set(), promise: RESOLVED }
+      : { thrown: err, type: errorType(err), message: errorMessage(err), targets: [], spans: new Set(), promise: RESOLVED };
+    if (known?.details && known.places) {
       entry.details = known.details;
-      entry.frames = known.frames;
-      this.inventory.record(known.frames);
+      entry.places = known.places;
+      this.inventory.record(known.places);
     } else {
       this.unresolved.add(entry);
-      entry.promise = this.settle(entry);
+      entry.promise = new Promise<void>((resolve) => (entry.done = resolve));
+      // One setImmediate works out every error recorded in this turn, after the request's own code.
+      if (this.queue.push(entry) === 1) setImmediate(() => this.drain());
     }
     if (keyed) this.byValue.set(err, entry);
     return entry;
   }
 
   private targetOf(entry: Entry): Attributes {
-    const attributes: Attributes = { 'exception.type': entry.capture.type, 'exception.message': entry.capture.message };
-    if (entry.capture.stacktrace !== undefined) attributes['exception.stacktrace'] = entry.capture.stacktrace;
-    if (entry.details) Object.assign(attributes, entry.details);
+    const attributes: Attributes = { 'exception.type': entry.type, 'exception.message': entry.message };
+    if (entry.details) this.fill(attributes, entry);
     else entry.targets.push(attributes);
     return attributes;
+  }
+
+  /** Adds the stack text and the details to an event's attributes. */
+  private fill(attributes: Attributes, entry: Entry): void {
+    const stacktrace = entry.capture?.stacktrace;
+    if (stacktrace !== undefined) attributes['exception.stacktrace'] = stacktrace;
+    Object.assign(attributes, entry.details);
+  }
+
+  /** The entry's stack texts, read now if they were not yet (this is where V8 formats them). */
+  private captureOf(entry: Entry): CapturedError {
+    if (!entry.capture) {
+      entry.capture = captureError(entry.thrown, entry.type, entry.message);
+      entry.thrown = undefined;
+    }
+    return entry.capture;
   }
 
   private settings_(): PipelineSettings {
@@ -201,42 +233,48 @@ export class ErrorRecorder implements SpanSink {
     return { appRoot: s.appRoot, contextLines: s.sourceContextLines, maxFrames: s.maxFrames, isOwn: this.isOwn, applyMaps: !nodeAppliesSourceMaps() };
   }
 
-  private resolve(capture: CapturedError): Resolved {
-    const settings = this.settings_();
-    const main = resolveFrames(capture.stack, settings, this.sources, this.maps);
-    const missing = [...main.missing];
-    const related = capture.related.map((r) => {
-      const result = resolveFrames(r.stack, settings, this.sources, this.maps);
-      missing.push(...result.missing);
-      return result.frames;
-    });
-    return { main: main.frames, related, missing };
+  private resolve(capture: CapturedError): ResolvedCapture {
+    return resolveCapture(capture, this.settings_(), this.sources, this.maps);
   }
 
-  private detailsOf(capture: CapturedError, resolved: Resolved): Attributes {
+  private detailsOf(capture: CapturedError, resolved: ResolvedCapture): Attributes {
     return errorDetailAttributes(capture, resolved.main, resolved.related);
   }
 
-  /** Works an entry out after the current I/O phase, loading what the caches lack, within {@link SETTLE_TIMEOUT_MS}. */
-  private async settle(entry: Entry): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (entry.details) return;
+  /** Works out the queued entries: from the memo, from the caches, or by loading files first. */
+  private drain(): void {
+    const queue = this.queue;
+    this.queue = [];
+    for (const entry of queue) {
+      if (entry.details) continue;
+      try {
+        if (this.fromMemo(entry)) continue;
+        const resolved = this.resolve(this.captureOf(entry));
+        if (resolved.missing.length === 0) this.finish(entry, resolved);
+        else void this.load(entry, resolved);
+      } catch (e) {
+        this.fail(entry, e);
+      }
+    }
+  }
+
+  /** Loads what an entry lacks, asynchronously, within {@link SETTLE_TIMEOUT_MS}, then finishes it. */
+  private async load(entry: Entry, resolved: ResolvedCapture): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), SETTLE_TIMEOUT_MS);
       timer.unref();
     });
     try {
-      let resolved = this.resolve(entry.capture);
       for (let round = 0; round < MAX_ROUNDS && resolved.missing.length > 0 && !entry.details; round++) {
         const loads = resolved.missing.map((m) => (m.kind === 'source' ? this.sources.load(m.file) : this.maps.load(m.file, m.mapUrl)));
         if ((await Promise.race([Promise.all(loads), deadline])) === 'timeout') {
           this.counters.errorDetailsLate!++;
           break;
         }
-        resolved = this.resolve(entry.capture);
+        resolved = this.resolve(this.captureOf(entry));
       }
-      if (!entry.details) this.finish(entry, this.resolve(entry.capture));
+      if (!entry.details) this.finish(entry, resolved);
     } catch (e) {
       this.fail(entry, e);
     } finally {
@@ -244,26 +282,40 @@ export class ErrorRecorder implements SpanSink {
     }
   }
 
-  private finish(entry: Entry, resolved: Resolved): void {
+  /** Completes an entry from the details of an earlier error with the same stack. */
+  private fromMemo(entry: Entry): boolean {
+    const completed = this.memo.get(this.captureOf(entry), !nodeAppliesSourceMaps());
+    if (!completed) return false;
+    this.inventory.record(completed.places);
+    this.complete(entry, completed.details, completed.places);
+    return true;
+  }
+
+  private finish(entry: Entry, resolved: ResolvedCapture): void {
     if (entry.details) return;
-    const details = this.detailsOf(entry.capture, resolved);
-    const frames = [...resolved.main, ...resolved.related.flat()].filter((f) => f.origin === 'app');
-    this.inventory.record(frames);
-    this.complete(entry, details, frames);
+    const capture = this.captureOf(entry);
+    const details = this.detailsOf(capture, resolved);
+    const places = inventoryPlaces([...resolved.main, ...resolved.related.flat()]);
+    this.inventory.record(places);
+    // Only complete results are reused: one that timed out may do better next time.
+    if (resolved.missing.length === 0) this.memo.set(capture, !nodeAppliesSourceMaps(), { details, places });
+    this.complete(entry, details, places);
   }
 
   /** The pipeline itself failed (a bug, not the app's): export the event as it is. */
   private fail(entry: Entry, e: unknown): void {
     debug(`working out an error's details failed: ${String(e)}`);
+    this.captureOf(entry);
     this.complete(entry, {}, []);
   }
 
-  private complete(entry: Entry, details: Attributes, frames: StackFrame[]): void {
+  private complete(entry: Entry, details: Attributes, places: InventoryPlace[]): void {
     entry.details = details;
-    entry.frames = frames;
-    for (const target of entry.targets) Object.assign(target, details);
+    entry.places = places;
+    for (const target of entry.targets) this.fill(target, entry);
     entry.targets = [];
     this.unresolved.delete(entry);
+    entry.done?.();
     for (const span of entry.spans) {
       if (!this.held.has(span)) continue;
       if (this.spanEntries.get(span)?.every((e) => e.details)) {

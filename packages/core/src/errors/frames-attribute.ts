@@ -51,16 +51,39 @@ export function framesToJson(frames: readonly StackFrame[]): FrameJson[] {
   return frames.map((f) => toJson(f, true));
 }
 
+/** JSON texts of frames seen before: different errors share most of their frames. */
+const texts = new Map<string, string>();
+const MAX_TEXTS = 2048;
+
+/** One frame's JSON text, from the cache when the same frame (same place, same context size) was written before. */
+function frameText(frame: StackFrame, withContext: boolean): string {
+  const context = withContext && frame.context ? `${frame.context.pre.length}+${frame.context.post.length}` : '-';
+  const g = frame.generated;
+  const key = `${context}|${frame.origin}|${frame.file}|${frame.line}|${frame.column}|${frame.function}|${frame.async ? 1 : 0}${frame.eval ? 1 : 0}|${g ? `${g.file}:${g.line}:${g.column}` : ''}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(toJson(frame, withContext));
+    if (texts.size >= MAX_TEXTS) texts.delete(texts.keys().next().value as string);
+    texts.set(key, text);
+  }
+  return text;
+}
+
+const join = (frames: readonly StackFrame[], withContext: (f: StackFrame) => boolean) => `[${frames.map((f) => frameText(f, withContext(f))).join(',')}]`;
+
 /**
  * The frames of an error as the compact JSON of `tracekit.error.frames`: innermost first, as in
  * V8's stack, each frame as a {@link FrameJson}. Kept under {@link MAX_FRAMES_JSON_CHARS}: a
  * larger result first keeps context on the culprit frame only, then keeps in-app frames only.
  */
 export function framesAttribute(frames: readonly StackFrame[]): string {
-  let text = JSON.stringify(frames.map((f) => toJson(f, true)));
+  let text = join(frames, () => true);
   if (text.length <= MAX_FRAMES_JSON_CHARS) return text;
   const culprit = frames.find((f) => f.origin === 'app');
-  text = JSON.stringify(frames.map((f) => toJson(f, f === culprit)));
+  text = join(frames, (f) => f === culprit);
   if (text.length <= MAX_FRAMES_JSON_CHARS) return text;
-  return JSON.stringify(frames.filter((f) => f.origin === 'app').map((f) => toJson(f, f === culprit)));
+  return join(
+    frames.filter((f) => f.origin === 'app'),
+    (f) => f === culprit,
+  );
 }

@@ -1,4 +1,4 @@
-import type { FrameOrigin, StackFrame } from './stack-frame.js';
+import { withFrame, type FrameOrigin, type StackFrame } from './stack-frame.js';
 
 const toSlashes = (p: string) => (p.includes('\\') ? p.replace(/\\/g, '/') : p);
 
@@ -37,11 +37,8 @@ export function classifyFile(file: string, root: string): { origin: FrameOrigin;
 export function markInApp(frames: readonly StackFrame[], appRoot: string): StackFrame[] {
   const root = normaliseRoot(appRoot);
   return frames.map((frame) => {
-    if (frame.native) return { ...frame, origin: 'native' as const };
+    if (frame.native) return withFrame(frame, { origin: 'native' });
     const { origin, relativeFile } = classifyFile(frame.file, root);
-    const marked: StackFrame = { ...frame, origin };
-    if (relativeFile !== undefined) marked.relativeFile = relativeFile;
-    else delete marked.relativeFile;
-    return marked;
+    return withFrame(frame, { origin, relativeFile });
   });
 }

@@ -1,4 +1,4 @@
-import type { StackFrame } from './stack-frame.js';
+import { withFrame, type StackFrame } from './stack-frame.js';
 
 /** `path:line:column` or `path:line`; the path is matched lazily so Windows drive letters (`C:\`) stay in it. */
 const LOCATION = /^(.*?):(\d+)(?::(\d+))?$/;
@@ -89,7 +89,7 @@ export function parseStackLine(line: string): StackFrame | undefined {
   if (alias > 0 && fn.endsWith(']')) fn = fn.slice(0, alias);
   const frame: StackFrame = { function: fn, ...location };
   if (isAsync) frame.async = true;
-  return frame;
+  return withFrame(frame, {});
 }
 
 /** Parses a V8 stack trace into frames, innermost first, skipping lines that are not frames. */

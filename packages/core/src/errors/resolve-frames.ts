@@ -1,4 +1,5 @@
 import { capFrames } from './cap-frames.js';
+import type { CapturedError } from './captured-error.js';
 import { markInApp } from './in-app.js';
 import type { OwnFileTest } from './own-frames.js';
 import { dropOwnFrames } from './own-frames.js';
@@ -66,4 +67,23 @@ export function resolveFrames(stack: string | undefined, settings: PipelineSetti
     }
   }
   return { frames: addSourceContext(frames, sources, settings.contextLines), missing };
+}
+
+/** All frames of one capture: the error's own, each related error's, and what the caches lack for them. */
+export interface ResolvedCapture {
+  main: StackFrame[];
+  related: StackFrame[][];
+  missing: Missing[];
+}
+
+/** {@link resolveFrames} over an error and its related errors (causes, `AggregateError` members). */
+export function resolveCapture(capture: CapturedError, settings: PipelineSettings, sources: SourceCache, maps: SourceMapCache): ResolvedCapture {
+  const main = resolveFrames(capture.stack, settings, sources, maps);
+  const missing = [...main.missing];
+  const related = capture.related.map((r) => {
+    const result = resolveFrames(r.stack, settings, sources, maps);
+    missing.push(...result.missing);
+    return result.frames;
+  });
+  return { main: main.frames, related, missing };
 }

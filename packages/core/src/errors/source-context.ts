@@ -1,5 +1,5 @@
 import type { SourceFile } from './source-cache.js';
-import type { SourceContext, StackFrame } from './stack-frame.js';
+import { withFrame, type SourceContext, type StackFrame } from './stack-frame.js';
 
 /** The default number of lines shown before and after a frame's line. */
 export const DEFAULT_CONTEXT_LINES = 5;
@@ -25,12 +25,11 @@ export function clipLine(text: string, column = 1): string {
 export function contextFor(lines: readonly string[], line: number, column: number | undefined, count: number): SourceContext | undefined {
   if (line < 1 || line > lines.length) return undefined;
   const at = line - 1;
-  const clip = (s: string) => clipLine(s, column);
-  return {
-    pre: lines.slice(Math.max(0, at - count), at).map(clip),
-    line: clip(lines[at]!),
-    post: lines.slice(at + 1, at + 1 + count).map(clip),
-  };
+  const pre = lines.slice(Math.max(0, at - count), at);
+  const post = lines.slice(at + 1, at + 1 + count);
+  for (let i = 0; i < pre.length; i++) if (pre[i]!.length > MAX_LINE_CHARS) pre[i] = clipLine(pre[i]!, column);
+  for (let i = 0; i < post.length; i++) if (post[i]!.length > MAX_LINE_CHARS) post[i] = clipLine(post[i]!, column);
+  return { pre, line: clipLine(lines[at]!, column), post };
 }
 
 /**
@@ -45,7 +44,7 @@ export function addSourceContext(frames: readonly StackFrame[], sources: SourceL
     const source = sources.get(frame.file);
     if (!source || source.lines.length === 0) return frame;
     const context = contextFor(source.lines, frame.line, frame.column, count);
-    return context ? { ...frame, context } : frame;
+    return context ? withFrame(frame, { context }) : frame;
   });
 }
 

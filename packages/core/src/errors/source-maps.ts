@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FlattenMap, LEAST_UPPER_BOUND, originalPositionFor, sourceContentFor, type TraceMap } from '@jridgewell/trace-mapping';
 import { urlToPath } from './parse-stack.js';
-import type { StackFrame } from './stack-frame.js';
+import { withFrame, type StackFrame } from './stack-frame.js';
 
 /**
  * True when Node itself rewrites stack traces through source maps (`--enable-source-maps`,
@@ -109,13 +109,12 @@ export function mapFrame(frame: StackFrame, map: TraceMap): StackFrame {
   // A column past the last mapping of its line still belongs to the code before it; one before the first, to the code after it.
   if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
   if (pos.source === null || pos.line === null) return frame;
-  return {
-    ...frame,
+  return withFrame(frame, {
     file: urlToPath(pos.source),
     line: pos.line,
     column: (pos.column ?? 0) + 1,
     generated: { file: frame.file, line: frame.line, column: frame.column ?? 1 },
-  };
+  });
 }
 
 /**

@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { shutdown, type FrameJson, type ReadableSpan } from '@tracekit/core';
-import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
+import { shutdown, type FrameJson, type ReadableSpan } from '../../src/index.js';
+import { setupTestTracing, type TestTracing } from '../../src/testing/index.js';
 import { createApp } from '../fixtures/errors/express-app.js';
 
 const fixtures = path.resolve(__dirname, '../fixtures/errors');
@@ -26,7 +26,7 @@ let base: string;
 
 beforeAll(async () => {
   tracing = await setupTestTracing({ sourceContextLines: 3 });
-  server = createApp().listen(0, '127.0.0.1');
+  server = (await createApp()).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

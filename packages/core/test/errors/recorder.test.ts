@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { BasicTracerProvider, InMemorySpanExporter as SdkMemoryExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
-import { createAdapter, getClient, recordException, shutdown, startSpan, withSpan, type FrameJson, type ReadableSpan } from '@tracekit/core';
-import { setupTestTracing } from '@tracekit/core/testing';
-import { CodeInventory } from '../../src/errors/code-inventory.js';
+import { createAdapter, getClient, recordException, shutdown, startSpan, withSpan, type FrameJson, type ReadableSpan } from '../../src/index.js';
+import { setupTestTracing } from '../../src/testing/index.js';
+import { CodeInventory, inventoryPlaces } from '../../src/errors/code-inventory.js';
 import { lineOf } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-recorder-'));
@@ -202,11 +202,11 @@ describe('what is recorded', () => {
 describe('code inventory', () => {
   test('bounded: the least recently seen places go first', () => {
     const inventory = new CodeInventory('svc', 2);
-    const frame = (line: number) => ({ function: 'f', file: '/a/x.js', relativeFile: 'x.js', line, origin: 'app' as const });
-    inventory.record([frame(1)], 1);
-    inventory.record([frame(2)], 2);
-    inventory.record([frame(1)], 3);
-    inventory.record([frame(3)], 4);
+    const place = (line: number) => inventoryPlaces([{ function: 'f', file: '/a/x.js', relativeFile: 'x.js', line, origin: 'app' }]);
+    inventory.record(place(1), 1);
+    inventory.record(place(2), 2);
+    inventory.record(place(1), 3);
+    inventory.record(place(3), 4);
     expect(inventory.list().map((e) => [e.line, e.count, e.firstSeen, e.lastSeen])).toEqual([
       [1, 2, 1, 3],
       [3, 1, 4, 4],
@@ -217,10 +217,10 @@ describe('code inventory', () => {
   test('only changed entries are written again', () => {
     const inventory = new CodeInventory('svc');
     const frame = { function: 'f', file: '/a/x.js', relativeFile: 'x.js', line: 1, origin: 'app' as const };
-    inventory.record([frame, { ...frame, origin: 'node_modules' as const, line: 2 }]);
+    inventory.record(inventoryPlaces([frame, { ...frame, origin: 'node_modules' as const, line: 2 }, frame]));
     expect(inventory.takeChanged().map((e) => e.line)).toEqual([1]);
     expect(inventory.takeChanged()).toEqual([]);
-    inventory.record([frame]);
+    inventory.record(inventoryPlaces([frame]));
     expect(inventory.takeChanged()).toMatchObject([{ line: 1, count: 2 }]);
   });
 
