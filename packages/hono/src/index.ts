@@ -36,11 +36,15 @@ function nodeBindings(c: Context): { incoming: IncomingMessage; outgoing: Server
  * (Hono's not-found handler answered).
  */
 function recordRoute(c: Context, scope: RequestScope): void {
-  const route = matchedRoutes(c)[c.req.routeIndex];
-  if (!route || (route.method === 'ALL' && route.handler.length >= 2)) return;
-  scope.setRoute(route.path);
-  const handler = (route.handler as unknown as Record<string, { name?: string } | undefined>)[COMPOSED_HANDLER] ?? route.handler;
-  if (handler.name) scope.setHandler(handler.name);
+  try {
+    const route = matchedRoutes(c)[c.req.routeIndex];
+    if (!route || (route.method === 'ALL' && route.handler.length >= 2)) return;
+    scope.setRoute(route.path);
+    const handler = (route.handler as unknown as Record<string, { name?: string } | undefined>)[COMPOSED_HANDLER] ?? route.handler;
+    if (handler.name) scope.setHandler(handler.name);
+  } catch {
+    // Hono internals that changed shape: the span keeps the method as its name.
+  }
 }
 
 /** Echoes the request ID when the response the app produced does not carry it yet. */
