@@ -1,5 +1,5 @@
 import { context, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { activeRequest, isErrorException, recordException, RequestScope } from '@tracekit/core';
+import { activeRequest, RequestScope } from '@tracekit/core';
 import { isObservable, Observable } from 'rxjs';
 import { routeOf, scopeOf } from './platform.js';
 
@@ -29,11 +29,6 @@ const nameOf = (target: unknown, fallback: string): string => {
  * always run in the request's context.
  */
 const parentOf = (scope: RequestScope): Context => (activeRequest() === scope ? context.active() : scope.context);
-
-function fail(scope: RequestScope, span: Span, err: unknown): void {
-  scope.recordError(err);
-  if (isErrorException(err)) recordException(span, err);
-}
 
 /** Ends `span` when an Observable completes, errors or is unsubscribed, and passes everything through. */
 function observeEnd<T>(source: Observable<T>, onError: (err: unknown) => void, onValue: ((v: T) => void) | undefined, end: () => void): Observable<T> {
@@ -74,7 +69,7 @@ function traced<T>(scope: RequestScope, name: string, attributes: Attributes, ob
     span.end();
   };
   const settle = (value: unknown): unknown => {
-    if (observe && isObservable(value)) return observeEnd(value, (e) => fail(scope, span, e), onValue && ((v) => onValue(span, v)), end);
+    if (observe && isObservable(value)) return observeEnd(value, (e) => scope.recordChildError(span, e), onValue && ((v) => onValue(span, v)), end);
     onValue?.(span, value);
     end();
     return value;
@@ -83,13 +78,13 @@ function traced<T>(scope: RequestScope, name: string, attributes: Attributes, ob
   try {
     result = context.with(child.context, fn);
   } catch (err) {
-    fail(scope, span, err);
+    scope.recordChildError(span, err);
     end();
     throw err;
   }
   if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
     return (result as PromiseLike<unknown>).then(settle, (err: unknown) => {
-      fail(scope, span, err);
+      scope.recordChildError(span, err);
       end();
       throw err;
     }) as T;
