@@ -48,7 +48,7 @@ const METADATA = 6; // set on purpose with setMetadata: patterns only, no key-na
 
 const SAFE_KEYS = new Set([
   'http.request.method', 'url.scheme', 'network.protocol.version', 'http.route', 'tracekit.framework', 'code.function.name',
-  'http.response.status_code', 'server.port', 'tracekit.error.fingerprint',
+  'http.response.status_code', 'server.port', 'client.address', 'tracekit.error.fingerprint', 'tracekit.sampling.reason',
 ]);
 const URL_KEYS = new Set(['url.full', 'url.original', 'http.url']);
 const BODY_KEYS = new Set<string>(Object.values(BODY_ATTRIBUTES));

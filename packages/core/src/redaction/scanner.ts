@@ -24,12 +24,27 @@ export function createValueScanner(mask: Masker, userPatterns: readonly RegExp[]
     const secret = last !== null && typeof last === 'object' ? (last as Groups).secret : undefined;
     return secret ? match.replace(secret, mask(secret)) : mask(match);
   };
-  if (userPatterns.length === 0) {
-    return (text) => (worthScanning(text) ? text.replace(BUILTIN_PATTERN, builtin) : text);
-  }
-  return (text) => {
+  const full = (text: string): string => {
     let out = worthScanning(text) ? text.replace(BUILTIN_PATTERN, builtin) : text;
     for (const re of userPatterns) out = out.replace(re, user);
     return out;
   };
+  // Most captured strings repeat from request to request (span names, the user agent, hosts):
+  // remember recent ones that held no secret, so they are looked up instead of scanned again.
+  // Only clean strings are kept, so no secret stays in memory here.
+  const clean = new Set<string>();
+  return (text) => {
+    if (text.length > CLEAN_MAX_LENGTH) return full(text);
+    if (clean.has(text)) return text;
+    const out = full(text);
+    if (out === text) {
+      if (clean.size >= CLEAN_LIMIT) clean.clear();
+      clean.add(text);
+    }
+    return out;
+  };
 }
+
+/** Clean strings remembered, and the longest one worth remembering. */
+const CLEAN_LIMIT = 1024;
+const CLEAN_MAX_LENGTH = 256;

@@ -123,6 +123,7 @@ describe('redaction canary', () => {
     const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
     expect(files.map((f) => path.basename(f)).sort()).toEqual(['logs.jsonl', 'traces.jsonl']);
     expectClean(files.map((f) => fs.readFileSync(f, 'utf8')).join('\n'));
+    await shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -138,6 +139,7 @@ describe('redaction canary', () => {
       expectClean(receiver.requests.map((r) => r.body.toString('latin1')).join('\n'));
       expectClean(JSON.stringify([receiver.spans(), receiver.logs()]));
     } finally {
+      await shutdown();
       await receiver.close();
     }
   });

@@ -230,6 +230,7 @@ describe('dropped requests leave nothing behind', () => {
     // Downstream calls still carried the trace (unsampled), one per /call.
     expect(downstream.traceparents).toHaveLength(10);
     for (const tp of downstream.traceparents) expect(tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    await shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
