@@ -4,20 +4,14 @@ import { errorMessage, errorType, exceptionAttributes } from '../exception.js';
 import { UnsampledSpan } from '../sampling/unsampled-span.js';
 import { TracekitSpan, type SpanSink } from '../span.js';
 import { captureError, type CapturedError } from './captured-error.js';
-import { inventoryPlaces, type CodeInventory, type InventoryPlace } from './code-inventory.js';
-import { DetailsMemo } from './details-memo.js';
-import { errorDetailAttributes } from './error-details.js';
+import type { CodeInventory, InventoryPlace } from './code-inventory.js';
+import type { CompletedDetails } from './details-memo.js';
+import { DetailsWorker, type DetailsSettings } from './details-worker.js';
 import { defaultOwnFileTest, type OwnFileTest } from './own-frames.js';
-import { resolveCapture, type PipelineSettings, type ResolvedCapture } from './resolve-frames.js';
-import { SourceCache } from './source-cache.js';
-import { nodeAppliesSourceMaps, SourceMapCache } from './source-maps.js';
+import type { ResolvedCapture } from './resolve-frames.js';
 
 /** What the recorder needs from the configuration. */
-export interface ErrorRecorderSettings {
-  appRoot: string;
-  sourceContextLines: number;
-  maxFrames: number;
-}
+export type ErrorRecorderSettings = DetailsSettings;
 
 /** Counters the recorder keeps (part of `client.stats()`). */
 export interface ErrorCounters {
@@ -30,8 +24,6 @@ const RESOLVED = Promise.resolve();
 export const SETTLE_TIMEOUT_MS = 2000;
 /** Spans that may wait at once; beyond this they are exported at once, with whatever details are ready. */
 const MAX_HELD_SPANS = 1024;
-/** Rounds of loading: generated files, their maps, the original sources. */
-const MAX_ROUNDS = 4;
 
 /** One thrown value being recorded: the event attributes waiting for its details. */
 interface Entry {
@@ -67,25 +59,24 @@ interface Entry {
  * `settleSync` finishes everything synchronously.
  */
 export class ErrorRecorder implements SpanSink {
-  private readonly sources = new SourceCache();
-  private readonly maps = new SourceMapCache();
   private readonly byValue = new WeakMap<object, Entry>();
   private readonly unresolved = new Set<Entry>();
   private readonly spanEntries = new WeakMap<TracekitSpan, Entry[]>();
   private readonly held = new Set<TracekitSpan>();
-  private readonly memo = new DetailsMemo();
+  private readonly worker: DetailsWorker;
   /** Entries waiting for the next `setImmediate`, worked out together. */
   private queue: Entry[] = [];
 
   constructor(
-    private readonly settings: ErrorRecorderSettings,
+    settings: ErrorRecorderSettings,
     private readonly next: SpanSink,
     readonly inventory: CodeInventory,
     private readonly counters: ErrorCounters = {},
-    private readonly isOwn: OwnFileTest = defaultOwnFileTest(),
+    isOwn: OwnFileTest = defaultOwnFileTest(),
   ) {
     counters.errorsCaptured ??= 0;
     counters.errorDetailsLate ??= 0;
+    this.worker = new DetailsWorker(settings, isOwn);
   }
 
   /**
@@ -117,7 +108,7 @@ export class ErrorRecorder implements SpanSink {
       if (!entry.details) {
         const capture = this.captureOf(entry);
         if (capture.stacktrace !== undefined) attributes['exception.stacktrace'] = capture.stacktrace;
-        Object.assign(attributes, this.memo.get(capture, !nodeAppliesSourceMaps())?.details ?? this.detailsOf(capture, this.resolve(capture)));
+        Object.assign(attributes, this.worker.now(capture).details);
       }
       span.addEvent('exception', attributes);
     } catch (e) {
@@ -164,17 +155,7 @@ export class ErrorRecorder implements SpanSink {
     this.queue = [];
     for (const entry of [...this.unresolved]) {
       try {
-        if (this.fromMemo(entry)) continue;
-        const capture = this.captureOf(entry);
-        let resolved = this.resolve(capture);
-        for (let round = 0; round < MAX_ROUNDS && resolved.missing.length > 0; round++) {
-          for (const m of resolved.missing) {
-            if (m.kind === 'source') this.sources.loadSync(m.file);
-            else this.maps.loadSync(m.file, m.mapUrl);
-          }
-          resolved = this.resolve(capture);
-        }
-        this.finish(entry, resolved);
+        this.complete(entry, this.worker.loadSync(this.captureOf(entry)));
       } catch (e) {
         this.fail(entry, e);
       }
@@ -191,10 +172,9 @@ export class ErrorRecorder implements SpanSink {
     const entry: Entry = known
       ? { thrown: undefined, type: known.type, message: known.message, capture: known.capture, targets: [], spans: new Set(), promise: RESOLVED }
       : { thrown: err, type: errorType(err), message: errorMessage(err), targets: [], spans: new Set(), promise: RESOLVED };
-    if (known?.details && known.places) {
-      entry.details = known.details;
-      entry.places = known.places;
-      this.inventory.record(known.places);
+    if (known) {
+      // Completed before: the same details, counted again.
+      this.complete(entry, { details: known.details!, places: known.places ?? [] });
     } else {
       this.unresolved.add(entry);
       entry.promise = new Promise<void>((resolve) => (entry.done = resolve));
@@ -228,90 +208,46 @@ export class ErrorRecorder implements SpanSink {
     return entry.capture;
   }
 
-  private settings_(): PipelineSettings {
-    const s = this.settings;
-    return { appRoot: s.appRoot, contextLines: s.sourceContextLines, maxFrames: s.maxFrames, isOwn: this.isOwn, applyMaps: !nodeAppliesSourceMaps() };
-  }
-
-  private resolve(capture: CapturedError): ResolvedCapture {
-    return resolveCapture(capture, this.settings_(), this.sources, this.maps);
-  }
-
-  private detailsOf(capture: CapturedError, resolved: ResolvedCapture): Attributes {
-    return errorDetailAttributes(capture, resolved.main, resolved.related);
-  }
-
-  /** Works out the queued entries: from the memo, from the caches, or by loading files first. */
+  /** Works out the queued entries: from the memo, from memory, or by loading files first. */
   private drain(): void {
     const queue = this.queue;
     this.queue = [];
     for (const entry of queue) {
       if (entry.details) continue;
       try {
-        if (this.fromMemo(entry)) continue;
-        const resolved = this.resolve(this.captureOf(entry));
-        if (resolved.missing.length === 0) this.finish(entry, resolved);
-        else void this.load(entry, resolved);
+        const capture = this.captureOf(entry);
+        const attempt = this.worker.attempt(capture);
+        if (attempt.completed) this.complete(entry, attempt.completed);
+        else void this.load(entry, capture, attempt.resolved);
       } catch (e) {
         this.fail(entry, e);
       }
     }
   }
 
-  /** Loads what an entry lacks, asynchronously, within {@link SETTLE_TIMEOUT_MS}, then finishes it. */
-  private async load(entry: Entry, resolved: ResolvedCapture): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), SETTLE_TIMEOUT_MS);
-      timer.unref();
-    });
+  private async load(entry: Entry, capture: CapturedError, resolved: ResolvedCapture): Promise<void> {
     try {
-      for (let round = 0; round < MAX_ROUNDS && resolved.missing.length > 0 && !entry.details; round++) {
-        const loads = resolved.missing.map((m) => (m.kind === 'source' ? this.sources.load(m.file) : this.maps.load(m.file, m.mapUrl)));
-        if ((await Promise.race([Promise.all(loads), deadline])) === 'timeout') {
-          this.counters.errorDetailsLate!++;
-          break;
-        }
-        resolved = this.resolve(this.captureOf(entry));
-      }
-      if (!entry.details) this.finish(entry, resolved);
+      const { completed, late } = await this.worker.load(capture, resolved, SETTLE_TIMEOUT_MS);
+      if (late) this.counters.errorDetailsLate!++;
+      if (!entry.details) this.complete(entry, completed);
     } catch (e) {
       this.fail(entry, e);
-    } finally {
-      clearTimeout(timer);
     }
-  }
-
-  /** Completes an entry from the details of an earlier error with the same stack. */
-  private fromMemo(entry: Entry): boolean {
-    const completed = this.memo.get(this.captureOf(entry), !nodeAppliesSourceMaps());
-    if (!completed) return false;
-    this.inventory.record(completed.places);
-    this.complete(entry, completed.details, completed.places);
-    return true;
-  }
-
-  private finish(entry: Entry, resolved: ResolvedCapture): void {
-    if (entry.details) return;
-    const capture = this.captureOf(entry);
-    const details = this.detailsOf(capture, resolved);
-    const places = inventoryPlaces([...resolved.main, ...resolved.related.flat()]);
-    this.inventory.record(places);
-    // Only complete results are reused: one that timed out may do better next time.
-    if (resolved.missing.length === 0) this.memo.set(capture, !nodeAppliesSourceMaps(), { details, places });
-    this.complete(entry, details, places);
   }
 
   /** The pipeline itself failed (a bug, not the app's): export the event as it is. */
   private fail(entry: Entry, e: unknown): void {
     debug(`working out an error's details failed: ${String(e)}`);
     this.captureOf(entry);
-    this.complete(entry, {}, []);
+    this.complete(entry, { details: {}, places: [] });
   }
 
-  private complete(entry: Entry, details: Attributes, places: InventoryPlace[]): void {
+  /** Fills the entry's events in, counts it in the inventory, and lets its held spans go on. */
+  private complete(entry: Entry, { details, places }: CompletedDetails): void {
+    if (entry.details) return;
     entry.details = details;
     entry.places = places;
+    this.inventory.record(places);
     for (const target of entry.targets) this.fill(target, entry);
     entry.targets = [];
     this.unresolved.delete(entry);
