@@ -30,15 +30,14 @@ export interface FailureObserver {
  * off); if tail sampling keeps the request, the kept SERVER span has this ID, so a downstream
  * service that also kept its part links to it.
  *
- * It is its own `SpanContext` (the fields are on the object), so `spanContext()` allocates
- * nothing; and its IDs are written out in hex only when something reads them (a downstream
- * call, `getTraceId()`), since most dropped requests never need them.
+ * Its IDs are written out in hex, and its `SpanContext` built, only when something reads them (a
+ * downstream call, `getTraceId()`, log correlation), since most dropped requests never do.
  */
-export class UnsampledSpan implements Span, SpanContext {
+export class UnsampledSpan implements Span {
   readonly traceFlags: number = TraceFlags.NONE;
-  readonly isRemote = false;
   private hexTraceId: string | undefined;
   private hexSpanId: string | undefined = undefined;
+  private context: SpanContext | undefined = undefined;
 
   /**
    * @param traceId the trace ID in hex, or undefined when `words` hold it (a new trace)
@@ -73,7 +72,7 @@ export class UnsampledSpan implements Span, SpanContext {
   }
 
   spanContext(): SpanContext {
-    return this;
+    return (this.context ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: TraceFlags.NONE, traceState: this.traceState, isRemote: false });
   }
 
   setAttribute(_key: string, _value: AttributeValue): this {
