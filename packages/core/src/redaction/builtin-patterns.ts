@@ -24,13 +24,37 @@ const SOURCES: Record<(typeof BUILTIN_PATTERN_NAMES)[number], string> = {
   github: String.raw`(?<github>\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}))`,
   // AWS access key IDs (long-term AKIA, temporary ASIA, and the rarer prefixes).
   aws: String.raw`(?<aws>\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b)`,
-  // Card numbers: 13-19 digits starting with 2-6, single spaces or dashes allowed between digits;
-  // only a Luhn-valid match is redacted (checked in code).
-  card: String.raw`(?<card>(?<![\d])[2-6]\d(?:[ -]?\d){11,17}(?![\d]))`,
+  // Card numbers starting with 2-6: 13-19 digits in one run, or printed in groups with one kind
+  // of separator (4-4-4-4, 4-4-4-4-3, or Amex 4-6-5); only a Luhn-valid match is redacted
+  // (checked in code). Digits with a stray dash (a request ID like "job-21-1795215686452") are not a card.
+  card: String.raw`(?<card>(?<![\d])(?:[2-6]\d{12,18}|[2-6]\d{3}(?<csep>[ -])\d{4}\k<csep>\d{4}\k<csep>\d{4}(?:\k<csep>\d{3})?|3\d{3}(?<asep>[ -])\d{6}\k<asep>\d{5})(?![\d]))`,
 };
 
 /** The combined pattern (global), compiled once per process. */
 export const BUILTIN_PATTERN = new RegExp(BUILTIN_PATTERN_NAMES.map((n) => SOURCES[n]).join('|'), 'g');
+
+/**
+ * True for a card number: the issuer prefix and length of a major network (Visa, Mastercard,
+ * American Express, Discover, JCB, Diners Club, UnionPay) and a valid Luhn checksum. Separators
+ * are ignored. The prefix check keeps most long numeric IDs that happen to pass Luhn (one in ten
+ * does) from being taken for cards.
+ */
+export function looksLikeCard(text: string): boolean {
+  const d = text.replace(/[ -]/g, '');
+  const n = d.length;
+  const p2 = Number(d.slice(0, 2));
+  const p3 = Number(d.slice(0, 3));
+  const p4 = Number(d.slice(0, 4));
+  let network: boolean;
+  if (d.startsWith('4')) network = n === 13 || n === 16 || n === 19;
+  else if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) network = n === 16;
+  else if (p2 === 34 || p2 === 37) network = n === 15;
+  else if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649) || p2 === 62) network = n >= 16 && n <= 19;
+  else if (p4 >= 3528 && p4 <= 3589) network = n >= 16 && n <= 19;
+  else if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) network = n >= 14 && n <= 19;
+  else network = false;
+  return network && luhnValid(d);
+}
 
 /** The Luhn checksum over the digits of `text` (separators ignored). */
 export function luhnValid(text: string): boolean {

@@ -1,4 +1,4 @@
-import { BUILTIN_PATTERN, luhnValid, worthScanning } from './builtin-patterns.js';
+import { BUILTIN_PATTERN, looksLikeCard, worthScanning } from './builtin-patterns.js';
 import type { Masker } from './modes.js';
 
 /** Replaces every secret value pattern in a string; returns the same string when nothing matched. */
@@ -16,7 +16,7 @@ export function createValueScanner(mask: Masker, userPatterns: readonly RegExp[]
     const g = args[args.length - 1] as Groups;
     if (g.urlcreds !== undefined) return `${g.urlcreds}${mask(g.urlpass as string)}@`;
     if (g.bearer !== undefined) return `${g.bearer}${mask(g.btoken as string)}`;
-    if (g.card !== undefined) return luhnValid(match) ? mask(match) : match;
+    if (g.card !== undefined) return looksLikeCard(match) ? mask(match) : match;
     return mask(match);
   };
   const user = (match: string, ...args: unknown[]): string => {

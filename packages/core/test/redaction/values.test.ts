@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createKeyMatcher, normaliseKey } from '../../src/redaction/keys.js';
 import { createHasher, maskValue, createMasker } from '../../src/redaction/modes.js';
 import { createValueScanner } from '../../src/redaction/scanner.js';
-import { luhnValid } from '../../src/redaction/builtin-patterns.js';
+import { looksLikeCard, luhnValid } from '../../src/redaction/builtin-patterns.js';
 
 const scan = createValueScanner(maskValue, []);
 const remove = createValueScanner(createMasker('remove', undefined), []);
@@ -78,6 +78,8 @@ describe('built-in value patterns', () => {
     ['card number with spaces', 'card 4111 1111 1111 1111 ok', 'card 4111***1111 ok'],
     ['card number with dashes', 'card 5500-0000-0000-0004 ok', 'card 5500***0004 ok'],
     ['Amex (15 digits: short, fully masked)', 'amex 378282246310005', 'amex ***'],
+    ['Amex printed 4-6-5', 'amex 3782 822463 10005 ok', 'amex 3782***0005 ok'],
+    ['a 19-digit card printed 4-4-4-4-3', 'card 6011-0009-9013-9424-124 ok', 'card 6011***-124 ok'],
     ['user:password in a URL', 'connect postgres://admin:hunter2@db.internal:5432/shop failed', 'connect postgres://admin:***@db.internal:5432/shop failed'],
     ['user:password with a long password', 'https://bot:0123456789abcdefXYZ@example.test/x', 'https://bot:0123***fXYZ@example.test/x'],
   ])('%s', (_name, input, output) => {
@@ -94,6 +96,10 @@ describe('built-in value patterns', () => {
 
   it.each([
     ['a Luhn-invalid number', 'order 4111111111111112 shipped'],
+    ['digits with a stray dash (a Luhn-valid request ID)', 'concurrent-21-1795215686452'],
+    ['mixed separators', 'card 4111-1111 1111-1111'],
+    ['a Luhn-valid 13-digit number with a Mastercard prefix (Mastercard has 16)', 'id 5551234567896'],
+    ['a Luhn-valid 16-digit ID outside every card range', 'order 2024010112345670'],
     ['an epoch in milliseconds', 'ts=1717171717171&x=1'],
     ['a phone number', 'call +1 555 123 4567'],
     ['a UUID', 'request 3f2504e0-4f89-41d3-9a0c-0305e82c3301'],
@@ -104,6 +110,18 @@ describe('built-in value patterns', () => {
     ['a user agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'],
   ])('leaves %s alone', (_name, input) => {
     expect(scan(input)).toBe(input);
+  });
+
+  it('card check: network prefix and length, then Luhn', () => {
+    expect(looksLikeCard('4111111111111111')).toBe(true);
+    expect(looksLikeCard('5500 0000 0000 0004')).toBe(true);
+    expect(looksLikeCard('2221000000000009')).toBe(true);
+    expect(looksLikeCard('378282246310005')).toBe(true);
+    expect(looksLikeCard('6011000990139424')).toBe(true);
+    expect(looksLikeCard('3530111333300000')).toBe(true);
+    expect(looksLikeCard('30569309025904')).toBe(true);
+    expect(looksLikeCard('5551234567896')).toBe(false);
+    expect(looksLikeCard('2024010112345670')).toBe(false);
   });
 
   it('Luhn check', () => {
