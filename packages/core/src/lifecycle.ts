@@ -297,7 +297,9 @@ export class RequestScope implements RequestState, FailureObserver {
     this.info = undefined;
     const sampler = this.client.sampler;
     const failed = this.errorSeen || this.noted !== undefined || response.aborted === true || isErrorStatus(response.statusCode);
-    const endAt = sampler.now();
+    // The clock is read only when it can matter: a failure is kept (and needs an end time), or
+    // slowness is checked. A dropped request that went well reads it once, at the start.
+    const endAt = failed || sampler.slowThresholdMs !== undefined ? sampler.now() : this.startedAt;
     const d = sampler.settle(this.decision, this.ratioValue, this.method, this.target, this.route, failed, endAt - this.startedAt);
     if (!isKept(d)) {
       if (this.beforeEnd) this.beforeEnd(unsampled);

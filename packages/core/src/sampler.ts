@@ -83,6 +83,8 @@ const COUNTER_OF: Record<number, string> = {
 export class TracekitSampler {
   /** True when a dropped request may still be kept at its end. */
   readonly tail: boolean;
+  /** `keepSlowerThanMs`, or undefined when slowness is not checked. */
+  readonly slowThresholdMs: number | undefined;
   private readonly bound: number;
   private readonly rules: readonly CompiledRule[] | undefined;
   private readonly bucket: TokenBucket | undefined;
@@ -98,6 +100,7 @@ export class TracekitSampler {
     this.rules = config.samplingRules.length > 0 ? compileSamplingRules(config.samplingRules) : undefined;
     this.bucket = config.rateLimit === undefined ? undefined : new TokenBucket(config.rateLimit, now);
     this.tail = config.keepErrors || config.keepSlowerThanMs !== undefined;
+    this.slowThresholdMs = config.keepSlowerThanMs;
   }
 
   /** Head decision for a root span outside any request (no rules by route or path apply; no tail). */
