@@ -33,7 +33,10 @@ export function createValueScanner(mask: Masker, userPatterns: readonly RegExp[]
   // remember recent ones that held no secret, so they are looked up instead of scanned again.
   // Only clean strings are kept, so no secret stays in memory here.
   const clean = new Set<string>();
+  const users = userPatterns.length > 0;
   return (text) => {
+    // Short strings without "://" cannot hold a built-in pattern: no lookup, no scan.
+    if (!users && !worthScanning(text)) return text;
     if (text.length > CLEAN_MAX_LENGTH) return full(text);
     if (clean.has(text)) return text;
     const out = full(text);
