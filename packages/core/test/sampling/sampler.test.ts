@@ -1,24 +1,28 @@
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { TraceIdRatioBasedSampler, SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { Decision, TracekitSampler, type SamplingConfig } from '../../src/sampler.js';
 import { resolveConfig, TracekitConfigError } from '../../src/index.js';
+import { resolveSamplingRules } from '../../src/sampling/rules.js';
 import { TokenBucket } from '../../src/sampling/token-bucket.js';
+import type { SamplingRule } from '../../src/types.js';
 import { ratioBound, traceIdRatioValue } from '../../src/sampling/trace-id-ratio.js';
 import { randomBytes } from 'node:crypto';
 
-const config = (over: Partial<SamplingConfig> = {}): SamplingConfig => ({
+type Over = Partial<Omit<SamplingConfig, 'samplingRules'>> & { samplingRules?: SamplingRule[] };
+
+const config = ({ samplingRules = [], ...over }: Over = {}): SamplingConfig => ({
   sampleRate: 1,
-  samplingRules: [],
   rateLimit: undefined,
   keepErrors: true,
   keepSlowerThanMs: undefined,
   parentBased: true,
   ...over,
+  samplingRules: resolveSamplingRules(samplingRules, 'test'),
 });
 
-const sampler = (over: Partial<SamplingConfig> = {}, now: () => number = () => 0) => {
+const sampler = (over: Over = {}, now: () => number = () => 0) => {
   const counters: Record<string, number> = {};
   return { s: new TracekitSampler(config(over), counters, now), counters };
 };
@@ -35,7 +39,7 @@ describe('trace-ID ratio', () => {
       const bound = ratioBound(rate);
       for (let i = 0; i < 1000; i++) {
         const id = randomBytes(16).toString('hex');
-        const theirs = otel.shouldSample(ROOT_CONTEXT, id, 'x', SpanKind.SERVER, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED;
+        const theirs = otel.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED;
         expect(traceIdRatioValue(id) < bound).toBe(theirs);
       }
     }
