@@ -8,6 +8,9 @@
 //
 // Options: --frameworks express,fastify  --variants bare,tracekit,otel  --rounds 3
 //          --duration 5 (s)  --warmup 2 (s)  --connections 32  --env KEY=VALUE (tracekit variant)
+//
+// Variants: bare (the framework alone), als (bare plus an AsyncLocalStorage store entered for
+// every request: the context-propagation floor any tracer pays on Node 20), tracekit, otel.
 //          --json (machine-readable output)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,7 +35,7 @@ args.forEach((a, i) => {
 const serverFiles = fs.readdirSync(path.join(here, 'servers')).filter((f) => /^[a-z]+-(bare|tracekit|otel)\.(c|m)?js$/.test(f));
 const allFrameworks = [...new Set(serverFiles.map((f) => f.split('-')[0]))].sort((a, b) => (a === 'express' ? -1 : b === 'express' ? 1 : a.localeCompare(b)));
 const frameworks = opt('frameworks', allFrameworks.join(',')).split(',').filter((f) => allFrameworks.includes(f));
-const variants = opt('variants', 'bare,tracekit,otel').split(',');
+const variants = opt('variants', 'bare,als,tracekit,otel').split(',');
 const rounds = Number(opt('rounds', '3'));
 const duration = Number(opt('duration', '5'));
 const warmup = Number(opt('warmup', '2'));
@@ -53,12 +56,12 @@ function rssMb(pid) {
 }
 
 function fileFor(framework, variant) {
-  return serverFiles.find((f) => f.startsWith(`${framework}-${variant}.`));
+  return serverFiles.find((f) => f.startsWith(`${framework}-${variant === 'als' ? 'bare' : variant}.`));
 }
 
-async function startServer(file, env) {
+async function startServer(file, env, execArgv = []) {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-bench-'));
-  const child = spawn(process.execPath, [path.join(here, 'servers', file)], {
+  const child = spawn(process.execPath, [...execArgv, path.join(here, 'servers', file)], {
     cwd: storeDir,
     env: { ...process.env, PORT: '0', TRACEKIT_FILE: path.join(storeDir, 'traces.jsonl'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -88,7 +91,8 @@ function load(port, seconds) {
 async function measure(framework, variant) {
   const file = fileFor(framework, variant);
   if (!file) return undefined;
-  const { child, port, storeDir } = await startServer(file, variant === 'tracekit' ? extraEnv : {});
+  const execArgv = variant === 'als' ? ['--import', path.join(here, 'als-floor.mjs')] : [];
+  const { child, port, storeDir } = await startServer(file, variant === 'tracekit' ? extraEnv : {}, execArgv);
   try {
     await load(port, warmup);
     const before = cpuTicks(child.pid);
@@ -139,6 +143,7 @@ for (const fw of frameworks) {
       rssMb: Math.round(median(ms.map((m) => m.rss))),
       cpuUsPerReq: Number(cpu.toFixed(1)),
       addedCpuUs: v === 'bare' ? 0 : Number((cpu - bareCpu).toFixed(1)),
+      overAlsUs: v === 'bare' || v === 'als' || !results[fw]?.als ? undefined : Number((cpu - median(results[fw].als.map((m) => m.cpuUs))).toFixed(1)),
       rpsRatio: Number((rps / bareRps).toFixed(3)),
     });
   }
@@ -148,8 +153,8 @@ if (asJson) {
   console.log(JSON.stringify({ node: process.version, cpus: os.cpus().length, rounds, duration, connections, env: extraEnv, table }, null, 2));
 } else {
   console.log(`\nNode ${process.version}, ${os.cpus().length} cores, ${rounds} interleaved rounds of ${duration} s, ${connections} connections, medians${Object.keys(extraEnv).length ? `, tracekit env ${JSON.stringify(extraEnv)}` : ''}\n`);
-  console.log('| framework | variant | req/s | p99 (ms) | RSS (MB) | CPU µs/req | added µs/req | req/s vs bare |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const t of table) console.log(`| ${t.framework} | ${t.variant} | ${t.rps} | ${t.p99Ms} | ${t.rssMb} | ${t.cpuUsPerReq} | ${t.variant === 'bare' ? '—' : t.addedCpuUs} | ${t.rpsRatio} |`);
+  console.log('| framework | variant | req/s | p99 (ms) | RSS (MB) | CPU µs/req | added µs/req | over the ALS floor | req/s vs bare |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const t of table) console.log(`| ${t.framework} | ${t.variant} | ${t.rps} | ${t.p99Ms} | ${t.rssMb} | ${t.cpuUsPerReq} | ${t.variant === 'bare' ? '—' : t.addedCpuUs} | ${t.overAlsUs ?? '—'} | ${t.rpsRatio} |`);
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
