@@ -1,4 +1,5 @@
 import { debug, isDebug, warnOnce } from '../diag.js';
+import { ChunkQueue } from './chunk-queue.js';
 
 /** Counters the pipeline keeps (the names differ per signal; see {@link CounterNames}). */
 export type PipelineCounters = Record<string, number>;
@@ -86,7 +87,7 @@ const DROP_REPORT_INTERVAL_MS = 1000;
  * one export at a time.
  */
 export class BatchProcessor<T> {
-  private queue: T[] = [];
+  private readonly queue: ChunkQueue<T>;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
@@ -102,6 +103,7 @@ export class BatchProcessor<T> {
     private readonly names: CounterNames = SPAN_COUNTERS,
   ) {
     for (const key of Object.values(names)) counters[key] ??= 0;
+    this.queue = new ChunkQueue<T>(options.maxBatchSize);
   }
 
   get queueSize(): number {
@@ -164,8 +166,7 @@ export class BatchProcessor<T> {
   }
 
   private take(): T[] {
-    const batch = this.queue.length <= this.options.maxBatchSize ? this.queue : this.queue.slice(0, this.options.maxBatchSize);
-    this.queue = batch === this.queue ? [] : this.queue.slice(this.options.maxBatchSize);
+    const batch = this.queue.take();
     for (const item of batch) {
       try {
         this.prepare(item);

@@ -38,13 +38,15 @@ export class JsonlFile {
   }
 
   private async write(line: string): Promise<void> {
-    const bytes = Buffer.byteLength(line);
+    // One conversion: the byte count and the write both use the buffer.
+    const data = Buffer.from(line, 'utf8');
+    const bytes = data.length;
     if (this.size < 0) {
       await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
       this.size = await fs.promises.stat(this.file).then((s) => s.size, () => 0);
     }
     if (this.size > 0 && this.size + bytes > this.options.maxBytes) await this.rotate();
-    await fs.promises.appendFile(this.file, line);
+    await fs.promises.appendFile(this.file, data);
     this.size += bytes;
   }
 

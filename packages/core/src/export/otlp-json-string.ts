@@ -85,8 +85,10 @@ export function spanJson(span: ReadableSpan): string {
 export function traceRequestEncoder(meta: ExportMeta): (spans: ReadableSpan[]) => string {
   const head = `{"resourceSpans":[{"resource":${JSON.stringify({ attributes: toKeyValues(meta.resource), droppedAttributesCount: 0 })},"scopeSpans":[{"scope":${JSON.stringify({ name: meta.scope.name, version: meta.scope.version })},"spans":[`;
   return (spans) => {
-    let body = '';
-    for (const s of spans) body += (body ? ',' : '') + spanJson(s);
-    return `${head}${body}]}]}]}`;
+    // join() writes one flat string; appending to one string would build a rope thousands of
+    // pieces deep that every later reader (byteLength, the write) must flatten first.
+    const parts = new Array<string>(spans.length);
+    for (let i = 0; i < spans.length; i++) parts[i] = spanJson(spans[i] as ReadableSpan);
+    return `${head}${parts.join(',')}]}]}]}`;
   };
 }
