@@ -11,7 +11,8 @@
 //
 // Variants: bare (the framework alone), als (bare plus an AsyncLocalStorage store entered for
 // every request: the context-propagation floor any tracer pays on Node 20), tracekit, otel.
-//          --json (machine-readable output)
+//          --rate N (a fixed load of N requests/s instead of as many as the server can take:
+//          the CPU per request of a server that is not saturated)  --json (machine-readable output)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,6 +42,7 @@ const duration = Number(opt('duration', '5'));
 const warmup = Number(opt('warmup', '2'));
 const connections = Number(opt('connections', '32'));
 const asJson = args.includes('--json');
+const rate = opt('rate', undefined) === undefined ? undefined : Number(opt('rate'));
 const TICK_US = 1e6 / 100; // /proc reports CPU time in clock ticks of 10 ms (CLK_TCK 100)
 
 function cpuTicks(pid) {
@@ -84,7 +86,9 @@ async function startServer(file, env, execArgv = []) {
 
 function load(port, seconds) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}/users/42`, connections, duration: seconds, pipelining: 1 }, (err, res) => (err ? reject(err) : resolve(res)));
+    const options = { url: `http://127.0.0.1:${port}/users/42`, connections, duration: seconds, pipelining: 1 };
+    if (rate !== undefined) options.overallRate = rate;
+    autocannon(options, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
@@ -152,7 +156,7 @@ for (const fw of frameworks) {
 if (asJson) {
   console.log(JSON.stringify({ node: process.version, cpus: os.cpus().length, rounds, duration, connections, env: extraEnv, table }, null, 2));
 } else {
-  console.log(`\nNode ${process.version}, ${os.cpus().length} cores, ${rounds} interleaved rounds of ${duration} s, ${connections} connections, medians${Object.keys(extraEnv).length ? `, tracekit env ${JSON.stringify(extraEnv)}` : ''}\n`);
+  console.log(`\nNode ${process.version}, ${os.cpus().length} cores, ${rounds} interleaved rounds of ${duration} s, ${connections} connections, ${rate ? `a fixed load of ${rate} req/s` : 'as fast as the server goes'}, medians${Object.keys(extraEnv).length ? `, tracekit env ${JSON.stringify(extraEnv)}` : ''}\n`);
   console.log('| framework | variant | req/s | p99 (ms) | RSS (MB) | CPU µs/req | added µs/req | over the ALS floor | req/s vs bare |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const t of table) console.log(`| ${t.framework} | ${t.variant} | ${t.rps} | ${t.p99Ms} | ${t.rssMb} | ${t.cpuUsPerReq} | ${t.variant === 'bare' ? '—' : t.addedCpuUs} | ${t.overAlsUs ?? '—'} | ${t.rpsRatio} |`);

@@ -44,7 +44,7 @@ export { safeCall } from './hooks.js';
 export { warnOnce } from './diag.js';
 export { compilePathRules } from './ignore.js';
 export { toOtlpTraceRequest } from './export/otlp-json.js';
-export { traceRequestEncoder, spanJson } from './export/otlp-json-string.js';
+export { traceRequestEncoder, traceLineEncoder, spanJson } from './export/otlp-json-string.js';
 export { InMemorySpanExporter } from './export/memory-exporter.js';
 export { OtlpHttpExporter } from './export/otlp-exporter.js';
 export type { OtlpExporterOptions } from './export/otlp-exporter.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { traceRequestEncoder } from './otlp-json-string.js';
+import { traceLineEncoder } from './otlp-json-string.js';
 import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
 /** Options of {@link JsonlFile}. */
@@ -25,7 +25,7 @@ export class JsonlFile {
   ) {}
 
   /** Appends one line (which must end with a newline), rotating first if needed. */
-  append(line: string): Promise<void> {
+  append(line: string | Buffer): Promise<void> {
     const next = this.chain.then(() => this.write(line));
     // The chain itself never rejects, so one failed write does not block the ones after it.
     this.chain = next.catch(() => undefined);
@@ -37,9 +37,9 @@ export class JsonlFile {
     return this.chain;
   }
 
-  private async write(line: string): Promise<void> {
+  private async write(line: string | Buffer): Promise<void> {
     // One conversion: the byte count and the write both use the buffer.
-    const data = Buffer.from(line, 'utf8');
+    const data = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
     const bytes = data.length;
     if (this.size < 0) {
       await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
@@ -51,10 +51,10 @@ export class JsonlFile {
   }
 
   /** For the process's `exit` event only, where nothing asynchronous can run any more. */
-  appendSync(line: string): void {
+  appendSync(line: string | Buffer): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     fs.appendFileSync(this.file, line);
-    if (this.size >= 0) this.size += Buffer.byteLength(line);
+    if (this.size >= 0) this.size += typeof line === 'string' ? Buffer.byteLength(line) : line.length;
   }
 
   private async rotate(): Promise<void> {
@@ -79,11 +79,11 @@ export class JsonlFile {
  */
 export class FileSpanExporter implements SpanExporter {
   private readonly out: JsonlFile;
-  private readonly encode: (spans: ReadableSpan[]) => string;
+  private readonly encode: (spans: ReadableSpan[]) => Buffer;
 
   constructor(file: string, options: JsonlFileOptions, meta: ExportMeta) {
     this.out = new JsonlFile(file, options);
-    this.encode = traceRequestEncoder(meta);
+    this.encode = traceLineEncoder(meta);
   }
 
   get file(): string {
@@ -92,12 +92,12 @@ export class FileSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return Promise.resolve();
-    return this.out.append(this.encode(spans) + '\n');
+    return this.out.append(this.encode(spans));
   }
 
   exportSync(spans: ReadableSpan[]): void {
     if (spans.length === 0) return;
-    this.out.appendSync(this.encode(spans) + '\n');
+    this.out.appendSync(this.encode(spans));
   }
 
   shutdown(): Promise<void> {

@@ -92,3 +92,37 @@ export function traceRequestEncoder(meta: ExportMeta): (spans: ReadableSpan[]) =
     return `${head}${parts.join(',')}]}]}]}`;
   };
 }
+
+/**
+ * The same request as {@link traceRequestEncoder}, written straight into a buffer and ended with
+ * a newline: the file store's line. Writing each span's JSON into one buffer costs less than
+ * half of building one large string and converting it (measured in bench/span.mjs), because a
+ * string of half a megabyte is allocated, flattened and encoded again as a whole.
+ */
+export function traceLineEncoder(meta: ExportMeta): (spans: ReadableSpan[]) => Buffer {
+  const encode = traceRequestEncoder(meta);
+  const head = encode([]);
+  const open = head.slice(0, head.length - ']}]}]}'.length);
+  let sizeHint = 64 * 1024;
+  return (spans) => {
+    let buf = Buffer.allocUnsafe(sizeHint);
+    let off = buf.write(open, 0, 'latin1');
+    const ensure = (n: number) => {
+      if (off + n <= buf.length) return;
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + n));
+      buf.copy(bigger, 0, 0, off);
+      buf = bigger;
+    };
+    for (let i = 0; i < spans.length; i++) {
+      const json = spanJson(spans[i] as ReadableSpan);
+      // A UTF-8 character takes at most three bytes per UTF-16 code unit.
+      ensure(json.length * 3 + 1);
+      if (i > 0) buf[off++] = 0x2c; // ,
+      off += buf.write(json, off, 'utf8');
+    }
+    ensure(8);
+    off += buf.write(']}]}]}\n', off, 'latin1');
+    sizeHint = Math.min(Math.max(sizeHint, off), 16 * 1024 * 1024);
+    return buf.subarray(0, off);
+  };
+}

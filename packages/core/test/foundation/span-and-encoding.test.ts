@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, createTraceState } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { spanJson, toOtlpTraceRequest, traceRequestEncoder, TracekitSpan } from '../../src/index.js';
+import { traceLineEncoder } from '../../src/export/otlp-json-string.js';
 import { toOtlpSpan } from '../../src/export/otlp-json.js';
 import { msToNanoString } from '../../src/time.js';
 
@@ -79,6 +80,12 @@ describe('OTLP/JSON encoding', () => {
     expect(spanJson(plain)).toBe(JSON.stringify(toOtlpSpan(plain)));
     const meta = { resource: { 'service.name': 'svc', 'process.pid': 42 }, scope: { name: '@tracekit/core', version: '0.1.0' } };
     expect(traceRequestEncoder(meta)([s, plain])).toBe(JSON.stringify(toOtlpTraceRequest([s, plain], meta)));
+    // The file store's buffer encoder writes the same bytes, growing past its first buffer.
+    const many = Array.from({ length: 300 }, () => s);
+    const line = traceLineEncoder(meta);
+    expect(line([s, plain]).toString('utf8')).toBe(`${JSON.stringify(toOtlpTraceRequest([s, plain], meta))}\n`);
+    expect(line(many).toString('utf8')).toBe(`${JSON.stringify(toOtlpTraceRequest(many, meta))}\n`);
+    expect(line([]).toString('utf8')).toBe(`${JSON.stringify(toOtlpTraceRequest([], meta))}\n`);
   });
 
   it('writes the OTLP/JSON shape the Collector reads', () => {
