@@ -3,24 +3,17 @@
  * plugin enriches the SERVER span instrumentation-http started (a real NodeTracerProvider and
  * HttpInstrumentation) instead of starting a second one.
  */
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import fastify5 from 'fastify';
 import fastify4 from 'fastify4';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import * as tracekit from '../src/index.js';
+import { startInstrumentationHttp } from '../../../test-support/instrumentation-http.js';
 import { listen, type FastifyFactory } from './conformance-app.js';
 
-const sdkSpans = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(sdkSpans)] });
-provider.register();
-const instrumentation = new HttpInstrumentation();
-instrumentation.setTracerProvider(provider);
-// instrumentation-http patches Node's http server when `http` is required.
-createRequire(import.meta.url)('node:http');
+const sdk = startInstrumentationHttp();
+const { sdkSpans, sdkServer } = sdk;
 
 let tracing: TestTracing;
 beforeAll(async () => {
@@ -28,20 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await tracekit.shutdown();
-  instrumentation.disable();
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
+  await sdk.stop();
 });
-
-async function sdkServer(requestId: string): Promise<ReadableSpan> {
-  for (let i = 0; i < 100; i++) {
-    const span = sdkSpans.getFinishedSpans().find((s) => s.attributes['tracekit.request_id'] === requestId);
-    if (span) return span;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no SDK span for ${requestId}`);
-}
 
 describe.each([
   ['Fastify 5', fastify5 as unknown as FastifyFactory],

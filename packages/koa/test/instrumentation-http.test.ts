@@ -4,24 +4,17 @@
  * HttpInstrumentation) instead of starting a second one.
  */
 import Router from '@koa/router';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import koa3 from 'koa';
 import koa2 from 'koa2';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import * as tracekit from '../src/index.js';
+import { startInstrumentationHttp } from '../../../test-support/instrumentation-http.js';
 import { listen, type KoaClass } from './conformance-app.js';
 
-const sdkSpans = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(sdkSpans)] });
-provider.register();
-const instrumentation = new HttpInstrumentation();
-instrumentation.setTracerProvider(provider);
-// instrumentation-http patches Node's http server when `http` is required.
-createRequire(import.meta.url)('node:http');
+const sdk = startInstrumentationHttp();
+const { sdkSpans, sdkServer } = sdk;
 
 let tracing: TestTracing;
 beforeAll(async () => {
@@ -29,20 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await tracekit.shutdown();
-  instrumentation.disable();
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
+  await sdk.stop();
 });
-
-async function sdkServer(requestId: string): Promise<ReadableSpan> {
-  for (let i = 0; i < 100; i++) {
-    const span = sdkSpans.getFinishedSpans().find((s) => s.attributes['tracekit.request_id'] === requestId);
-    if (span) return span;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no SDK span for ${requestId}`);
-}
 
 describe.each([
   ['Koa 3', koa3 as unknown as KoaClass],

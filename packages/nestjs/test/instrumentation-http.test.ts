@@ -4,23 +4,16 @@
  * NodeTracerProvider and HttpInstrumentation), and Nest's pipeline spans hang from it.
  */
 import 'reflect-metadata';
-import { createRequire } from 'node:module';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shutdown } from '@tracekit/core';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import { expressPlatform, startNestApp, type PlatformFactory } from './conformance-app.js';
+import { startInstrumentationHttp } from '../../../test-support/instrumentation-http.js';
 
-const sdkSpans = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(sdkSpans)] });
-provider.register();
-const instrumentation = new HttpInstrumentation();
-instrumentation.setTracerProvider(provider);
-// instrumentation-http patches Node's http server when `http` is required.
-createRequire(import.meta.url)('node:http');
+const sdk = startInstrumentationHttp();
+const { sdkSpans, sdkServer } = sdk;
 
 let tracing: TestTracing;
 beforeAll(async () => {
@@ -28,20 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await shutdown();
-  instrumentation.disable();
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
+  await sdk.stop();
 });
-
-async function sdkServer(requestId: string): Promise<ReadableSpan> {
-  for (let i = 0; i < 100; i++) {
-    const span = sdkSpans.getFinishedSpans().find((s) => s.attributes['tracekit.request_id'] === requestId);
-    if (span) return span;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no SDK span for ${requestId}`);
-}
 
 const platforms: Array<[string, PlatformFactory]> = [
   ['platform-express', expressPlatform],
