@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { captureNodeBodies, createAdapter, endWithNodeResponse, nodeRequestInfo, onResponseDone, type AdapterOptions, type RequestScope } from '@tracekit/core';
+import { captureNodeBodies, createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core';
 import { instrumentRegistration, instrumentRouting, routeTemplate } from './routing.js';
-import { SCOPE, type TracedRequest } from './internal-types.js';
+import { HANDLER_END, SCOPE, type TracedRequest } from './internal-types.js';
 
 export * from '@tracekit/core';
 
@@ -32,10 +32,11 @@ export function express(options: ExpressOptions = {}): RequestHandler {
     if (!scope) return next();
     traced[SCOPE] = scope;
     if (!res.headersSent) res.setHeader(runtime.requestIdHeader, scope.requestId);
-    instrumentRouting(req.app, onResponseDone);
+    instrumentRouting(req.app);
     // Opt-in `captureBody`: the response as written, the request body as the app's parser left it.
     const finishBodies = captureNodeBodies(scope, res);
     endWithNodeResponse(runtime, scope, res, () => {
+      traced[HANDLER_END]?.();
       // Fallback when the routing patch could not run: Express leaves req.route set.
       if (scope.route === undefined && req.route) scope.setRoute(routeTemplate(req.baseUrl, undefined, (req.route as { path?: unknown }).path));
       finishBodies?.(req.body, req.headers['content-type']);

@@ -3,9 +3,11 @@ import type { RequestScope } from '@tracekit/core';
 
 export const SCOPE = Symbol.for('tracekit.express.scope');
 export const MOUNTS = Symbol.for('tracekit.express.mounts');
+/** Ends the request's open handler span; called when the response is done. */
+export const HANDLER_END = Symbol.for('tracekit.express.handlerEnd');
 
 /** The request as TraceKit annotates it. */
-export type TracedRequest = Request & { [SCOPE]?: RequestScope; [MOUNTS]?: string[] };
+export type TracedRequest = Request & { [SCOPE]?: RequestScope; [MOUNTS]?: string[]; [HANDLER_END]?: () => void };
 
 /** The parts of Express's (4) and router's (Express 5) Layer and Route that TraceKit reads. */
 export interface LayerLike {

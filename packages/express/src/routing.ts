@@ -1,15 +1,14 @@
 import { context } from '@opentelemetry/api';
-import { recordException, registrationSite, type CodeLocation } from '@tracekit/core';
+import { registrationSite, type CodeLocation } from '@tracekit/core';
 import { createRequire } from 'node:module';
 import { METHODS } from 'node:http';
 import path from 'node:path';
 import type { Application } from 'express';
 import type { ServerResponse } from 'node:http';
-import { MOUNTS, SCOPE, type LayerLike, type RouteLike, type TracedRequest } from './internal-types.js';
+import { HANDLER_END, MOUNTS, SCOPE, type LayerLike, type RouteLike, type TracedRequest } from './internal-types.js';
 
 type Next = (err?: unknown) => unknown;
 type HandleFn = (this: LayerLike, req: TracedRequest, res: ServerResponse, next: Next) => unknown;
-type OnDone = (res: ServerResponse, fn: () => void) => void;
 
 const patched = new WeakSet<object>();
 const ready = new WeakSet<object>();
@@ -79,14 +78,29 @@ function mountTemplate(layer: LayerLike): string {
 
 const isMount = (layer: LayerLike) => !layer.route && (Array.isArray(layer.handle.stack) || layer.handle.name === 'mounted_app');
 
+const handlerNames = new WeakMap<RouteLike, Map<string, string>>();
+
+/** The name of the last function a route runs for a method (its handler), computed once per route and method. */
+function handlerName(route: RouteLike, method: string): string {
+  let names = handlerNames.get(route);
+  if (!names) handlerNames.set(route, (names = new Map()));
+  // A route can gain handlers after its first request: the stack's length is part of the key.
+  const key = `${method} ${route.stack.length}`;
+  let name = names.get(key);
+  if (name === undefined) {
+    const layers = route.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
+    name = layers[layers.length - 1]?.handle.name || '<anonymous>';
+    if (names.size < 64) names.set(key, name);
+  }
+  return name;
+}
+
 /** Runs a matched route: sets the route template, names the handler and runs it in a child span. */
-function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res: ServerResponse, next: Next, original: HandleFn, onDone: OnDone): unknown {
+function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res: ServerResponse, next: Next, original: HandleFn): unknown {
   const scope = req[SCOPE];
   if (!scope || scope.isEnded) return original.call(layer, req, res, next);
   scope.setRoute(routeTemplate(req.baseUrl, req[MOUNTS], route.path));
-  const method = String(req.method).toLowerCase();
-  const layers = route.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
-  const name = layers[layers.length - 1]?.handle.name || '<anonymous>';
+  const name = handlerName(route, String(req.method).toLowerCase());
   scope.setHandler(name);
   scope.setCodeLocation((route as unknown as SitedRoute)[SITE]);
   const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': scope.route ?? '' });
@@ -95,13 +109,11 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
     if (ended) return;
     ended = true;
     // Express treats any falsy value passed to next() (a thrown null or undefined) as "no error".
-    if (err && err !== 'route' && err !== 'router') {
-      scope.recordError(err);
-      recordException(child.span, err);
-    }
+    if (err && err !== 'route' && err !== 'router') scope.recordChildError(child.span, err);
     child.span.end();
   };
-  onDone(res, () => endChild());
+  // The adapter ends the handler span with the response, without listeners of its own.
+  req[HANDLER_END] = endChild;
   return context.with(child.context, () =>
     original.call(layer, req, res, function tracekitRouteDone(this: unknown, ...args: [unknown?]) {
       endChild(args[0]);
@@ -116,14 +128,14 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
  * The route is handled here rather than in `Route#dispatch` because Express 4 binds `dispatch`
  * when the route is created, so a later patch of the prototype would never run.
  */
-function patchLayer(proto: Record<string, unknown>, onDone: OnDone): void {
+function patchLayer(proto: Record<string, unknown>): void {
   const key = typeof proto.handleRequest === 'function' ? 'handleRequest' : 'handle_request';
   const original = proto[key] as HandleFn | undefined;
   if (!original || patched.has(proto)) return;
   patched.add(proto);
   proto[key] = function tracekitHandle(this: LayerLike, req: TracedRequest, res: ServerResponse, next: Next) {
     if (!req[SCOPE]) return original.call(this, req, res, next);
-    if (this.route) return handleRoute(this, this.route, req, res, next, original, onDone);
+    if (this.route) return handleRoute(this, this.route, req, res, next, original);
     if (!isMount(this)) return original.call(this, req, res, next);
     const mounts = (req[MOUNTS] ??= []);
     mounts.push(mountTemplate(this));
@@ -142,14 +154,14 @@ function patchLayer(proto: Record<string, unknown>, onDone: OnDone): void {
  * Patches Express's Layer prototype once (found from the app's own router, never by importing
  * express), so every app on that copy of Express reports route templates and handler spans.
  */
-export function instrumentRouting(app: Application, onDone: OnDone): void {
+export function instrumentRouting(app: Application): void {
   if (ready.has(app)) return;
   const router = (app as unknown as { _router?: { stack?: unknown }; router?: { stack?: unknown } })._router ?? (app as unknown as { router?: { stack?: unknown } }).router;
   // Every layer of one copy of Express shares one prototype; the app's router holds at least
   // TraceKit's own middleware by now.
   const first = Array.isArray(router?.stack) ? (router.stack[0] as object | undefined) : undefined;
   if (first) {
-    patchLayer(Object.getPrototypeOf(first) as Record<string, unknown>, onDone);
+    patchLayer(Object.getPrototypeOf(first) as Record<string, unknown>);
     ready.add(app);
   }
 }
