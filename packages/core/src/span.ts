@@ -65,26 +65,42 @@ export class TracekitSpan implements Span {
     /** The request this span belongs to, when it started inside one. */
     readonly request: RequestState | undefined,
     links?: Link[],
+    /** Take `attributes` over instead of copying it: only for objects nobody else holds. */
+    adopt = false,
   ) {
     this.name = name;
     this.kind = kind;
     this.startTime = startTime === undefined ? nowMs() : toEpochMs(startTime);
-    this.attributes = {};
-    if (attributes) {
-      // Start attributes are copied in one pass; the limit still applies.
-      const own = this.attributes;
+    if (attributes && adopt) {
+      // Core's own freshly built start attributes (the SERVER span's): taken over, not copied.
+      this.attributes = attributes;
       let count = 0;
       for (const key in attributes) {
-        const v = attributes[key];
-        if (v === undefined || v === null) continue;
-        if (count >= SPAN_LIMITS.attributes) {
+        if (attributes[key] === undefined || attributes[key] === null) delete attributes[key];
+        else if (count >= SPAN_LIMITS.attributes) {
+          delete attributes[key];
           this.droppedAttributes++;
-          continue;
-        }
-        own[key] = v;
-        count++;
+        } else count++;
       }
       this.attributeCount = count;
+    } else {
+      this.attributes = {};
+      if (attributes) {
+        // Start attributes are copied in one pass; the limit still applies.
+        const own = this.attributes;
+        let count = 0;
+        for (const key in attributes) {
+          const v = attributes[key];
+          if (v === undefined || v === null) continue;
+          if (count >= SPAN_LIMITS.attributes) {
+            this.droppedAttributes++;
+            continue;
+          }
+          own[key] = v;
+          count++;
+        }
+        this.attributeCount = count;
+      }
     }
     if (links && links.length > 0) this.links = links.slice(0, SPAN_LIMITS.links);
   }

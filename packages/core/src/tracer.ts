@@ -85,7 +85,8 @@ export class TracekitTracer implements Tracer {
     request: RequestState | undefined,
   ): TracekitSpan {
     this.counters.spansStarted++;
-    return new TracekitSpan(this.sink, traceId, spanId, parent?.spanId, TraceFlags.SAMPLED, parent?.traceState, name, options.kind, options.attributes, options.startTime, request, options.links);
+    // The SERVER span's start attributes are built by the request scope for this span alone.
+    return new TracekitSpan(this.sink, traceId, spanId, parent?.spanId, TraceFlags.SAMPLED, parent?.traceState, name, options.kind, options.attributes, options.startTime, request, options.links, true);
   }
 
   /** Hands on the spans a request held back while its sampling decision waited (it was kept). */
