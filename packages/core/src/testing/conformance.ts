@@ -29,6 +29,8 @@ export interface ConformanceContext {
   readonly tracing: TestTracing;
   /** Makes the kit's requestHook throw while true. */
   hookThrows: boolean;
+  /** While set, the kit's spanName option names every SERVER span this. */
+  spanNameOverride: string | undefined;
   setup(): Promise<void>;
   teardown(): Promise<void>;
   request(path: string, headers?: Array<[string, string | Buffer]>): Promise<KitResponse>;
@@ -45,11 +47,14 @@ export function createConformanceContext(target: ConformanceTarget): Conformance
   const ctx: ConformanceContext = {
     framework: target.framework,
     hookThrows: false,
+    spanNameOverride: undefined,
     adapterOptions: {
       ignore: ['/health'],
       requestHook: () => {
         if (ctx.hookThrows) throw new Error('requestHook failure (conformance)');
       },
+      // Returning undefined keeps the default name (METHOD /route).
+      spanName: () => ctx.spanNameOverride,
     },
     get app() {
       assert.ok(app, 'setup() has not run');
@@ -329,6 +334,22 @@ export const conformanceScenarios: ConformanceScenario[] = [
         ctx.hookThrows = false;
       }
       assert.equal(ctx.tracing.client.stats().hookErrors, before + 1);
+    },
+  },
+  {
+    name: 'the spanName option names the SERVER span',
+    async run(ctx) {
+      ctx.spanNameOverride = 'custom: load user';
+      try {
+        const { res, span } = await get(ctx, '/users/8');
+        assert.equal(res.status, 200);
+        assert.equal(span.name, 'custom: load user');
+        assert.equal(span.attributes['http.route'], '/users/:id');
+      } finally {
+        ctx.spanNameOverride = undefined;
+      }
+      const { span } = await get(ctx, '/users/9');
+      assert.equal(span.name, 'GET /users/:id');
     },
   },
 ];
