@@ -247,8 +247,8 @@ export interface AdapterOptions<Req = unknown, Res = unknown> {
   requestIdHeader?: string;
   /** Headers recorded as `http.request.header.*` / `http.response.header.*` (an allow-list; values are still redacted). */
   captureHeaders?: { request?: string[]; response?: string[] };
-  /** Names the SERVER span. Default `METHOD /route/template`. */
-  spanName?: (req: Req) => string;
+  /** Names the SERVER span; return `undefined` (or nothing) to keep the default `METHOD /route/template`. */
+  spanName?: (req: Req) => string | undefined;
   /** Called when the SERVER span starts. A throw is caught and counted. */
   requestHook?: (span: Span, req: Req) => void;
   /** Called before the SERVER span ends. A throw is caught and counted. */
