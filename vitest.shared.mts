@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@tracekit\/core\/testing$/, replacement: core('testing/index.ts') },
+      { find: /^@tracekit\/core\/adapter$/, replacement: core('adapter-api.ts') },
       { find: /^@tracekit\/core$/, replacement: core('index.ts') },
     ],
   },

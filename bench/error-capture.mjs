@@ -16,7 +16,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tracekit from '@tracekit/core';
+import * as tracekit from '@tracekit/core/adapter';
 
 const N = Number(process.env.N ?? 20_000);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

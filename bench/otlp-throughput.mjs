@@ -14,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
-import * as tracekit from '@tracekit/core';
+import * as tracekit from '@tracekit/core/adapter';
 
 if (process.argv[2] === 'receiver') {
   const server = http.createServer((req, res) => {

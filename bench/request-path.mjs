@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tracekit from '@tracekit/core';
+import * as tracekit from '@tracekit/core/adapter';
 
 const N = Number(process.env.N ?? 100_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-path-'));

@@ -132,7 +132,7 @@ async function childLifecycle(variant) {
     return measure((req, res) => context.with(ROOT_CONTEXT.setValue(key, req), () => handler(req, res)), REQUESTS);
   }
   if (!options) return measure(handler, REQUESTS);
-  const core = await import('@tracekit/core');
+  const core = await import('@tracekit/core/adapter');
   core.init({ ...options, exporter: 'none', handleShutdown: false, serviceName: 'bench' });
   const runtime = core.createAdapter('bench');
   const traced = (req, res) => {
@@ -171,7 +171,7 @@ async function childCore(variant) {
       context.with(ROOT_CONTEXT.setValue(key, i), () => (sink += i.header('host').length));
     };
   } else {
-    const core = await import('@tracekit/core');
+    const core = await import('@tracekit/core/adapter');
     core.init({ ...options, exporter: 'none', handleShutdown: false, serviceName: 'bench' });
     const runtime = core.createAdapter('bench');
     once = () => {
@@ -200,7 +200,7 @@ async function childCore(variant) {
 }
 
 async function childRedaction() {
-  const core = await import('@tracekit/core');
+  const core = await import('@tracekit/core/adapter');
   const config = core.resolveConfig({}, {}, process.cwd());
   const redact = core.createRedactor(config.redaction, config.captureBody.maxBytes);
   const sink = { onEnd() {} };

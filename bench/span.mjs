@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import * as tracekit from '@tracekit/core';
+import * as tracekit from '@tracekit/core/adapter';
 
 const N = Number(process.env.N ?? 200_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-span-bench-'));

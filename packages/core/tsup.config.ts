@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig({ index: 'src/index.ts', testing: 'src/testing/index.ts' });
+export default packageConfig({ index: 'src/index.ts', adapter: 'src/adapter-api.ts', testing: 'src/testing/index.ts' });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TracekitSpan, traceRequestEncoder } from '@tracekit/core';
+import { TracekitSpan, traceRequestEncoder } from '@tracekit/core/adapter';
 import { parseStoreLine, readStore, renderTraces } from '../src/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-cli-'));

@@ -11,7 +11,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapter, endWithNodeResponse, getRequestId, getTraceId, nodeRequestInfo, setMetadata, shutdown, withSpan } from '../src/index.js';
+import { createAdapter, endWithNodeResponse, getRequestId, getTraceId, nodeRequestInfo, setMetadata, shutdown, withSpan } from '../src/adapter-api.js';
 import { setupTestTracing, type TestTracing } from '../src/testing/index.js';
 
 const sdkSpans = new InMemorySpanExporter();

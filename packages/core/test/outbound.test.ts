@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupTestTracing, type TestTracing } from '../src/testing/index.js';
-import { shutdown, withSpan } from '../src/index.js';
+import { shutdown, withSpan } from '../src/adapter-api.js';
 
 let t: TestTracing;
 let downstream: http.Server;

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { captureNodeBodies, createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core';
+import { captureNodeBodies, createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core/adapter';
 import { instrumentRegistration, instrumentRouting, routeTemplate } from './routing.js';
 import { HANDLER_END, SCOPE, type TracedRequest } from './internal-types.js';
 

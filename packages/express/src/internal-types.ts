@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { RequestScope } from '@tracekit/core';
+import type { RequestScope } from '@tracekit/core/adapter';
 
 export const SCOPE = Symbol.for('tracekit.express.scope');
 export const MOUNTS = Symbol.for('tracekit.express.mounts');

@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { registrationSite, type CodeLocation } from '@tracekit/core';
+import { registrationSite, type CodeLocation } from '@tracekit/core/adapter';
 import { createRequire } from 'node:module';
 import { METHODS } from 'node:http';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+import type { ReadableSpan } from '@tracekit/core/adapter';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import fastify5 from 'fastify';
 import fastify4 from 'fastify4';
@@ -17,7 +18,7 @@ afterAll(() => tracekit.shutdown());
 afterEach(() => tracing.reset());
 
 /** Waits for the SERVER span with this request ID (it ends when the response finishes). */
-async function serverSpan(requestId: string): Promise<tracekit.ReadableSpan> {
+async function serverSpan(requestId: string): Promise<ReadableSpan> {
   for (let i = 0; i < 100; i++) {
     const found = (await tracing.spans()).find((s) => s.kind === SpanKind.SERVER && s.attributes['tracekit.request_id'] === requestId);
     if (found) return found;
@@ -26,7 +27,7 @@ async function serverSpan(requestId: string): Promise<tracekit.ReadableSpan> {
   throw new Error(`no SERVER span for ${requestId}`);
 }
 
-const exceptions = (span: tracekit.ReadableSpan) => (span.events ?? []).filter((e) => e.name === 'exception');
+const exceptions = (span: ReadableSpan) => (span.events ?? []).filter((e) => e.name === 'exception');
 
 const apps: any[] = [];
 afterEach(async () => {
@@ -208,7 +209,7 @@ describe.each([
     expect(exceptions(span)).toHaveLength(1);
     const handler = (await tracing.spans()).find((s) => s.traceId === span.traceId && s.name === 'handler fails');
     expect(handler?.status.code).toBe(SpanStatusCode.ERROR);
-    expect(exceptions(handler as tracekit.ReadableSpan)).toHaveLength(1);
+    expect(exceptions(handler as ReadableSpan)).toHaveLength(1);
   });
 
   it('ends the span of a request the client aborted, with error.type aborted', async () => {

@@ -10,7 +10,7 @@ import {
   type AdapterOptions,
   type AdapterRuntime,
   type RequestScope,
-} from '@tracekit/core';
+} from '@tracekit/core/adapter';
 
 export * from '@tracekit/core';
 

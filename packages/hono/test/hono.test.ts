@@ -3,9 +3,9 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { shutdown } from '@tracekit/core';
+import { shutdown } from '@tracekit/core/adapter';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
-import type { ReadableSpan } from '@tracekit/core';
+import type { ReadableSpan } from '@tracekit/core/adapter';
 import * as tracekit from '../src/index.js';
 import { listen } from './conformance-app.js';
 

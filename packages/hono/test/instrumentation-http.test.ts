@@ -9,7 +9,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { shutdown } from '@tracekit/core';
+import { shutdown } from '@tracekit/core/adapter';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import * as tracekit from '../src/index.js';
 import { listen } from './conformance-app.js';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core';
+import { createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core/adapter';
 import { instrumentRouters, routeOf } from './routing.js';
 import { SCOPE, type KoaContextLike, type KoaMiddleware, type TracedContext } from './internal-types.js';
 

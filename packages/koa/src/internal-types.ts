@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestScope } from '@tracekit/core';
+import type { RequestScope } from '@tracekit/core/adapter';
 
 export const SCOPE = Symbol.for('tracekit.koa.scope');
 

@@ -1,3 +1,4 @@
+import type { ReadableSpan } from '@tracekit/core/adapter';
 import Router from '@koa/router';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import koa3 from 'koa';
@@ -29,7 +30,7 @@ async function serve(app: any): Promise<string> {
 }
 
 /** Waits for the SERVER span with this request ID (it ends when the response finishes). */
-async function serverSpan(requestId: string): Promise<tracekit.ReadableSpan> {
+async function serverSpan(requestId: string): Promise<ReadableSpan> {
   for (let i = 0; i < 100; i++) {
     const found = (await tracing.spans()).find((s) => s.kind === SpanKind.SERVER && s.attributes['tracekit.request_id'] === requestId);
     if (found) return found;
@@ -38,8 +39,8 @@ async function serverSpan(requestId: string): Promise<tracekit.ReadableSpan> {
   throw new Error(`no SERVER span for ${requestId}`);
 }
 
-const traceOf = async (span: tracekit.ReadableSpan) => (await tracing.spans()).filter((s) => s.traceId === span.traceId);
-const exceptions = (span: tracekit.ReadableSpan | undefined) => (span?.events ?? []).filter((e) => e.name === 'exception');
+const traceOf = async (span: ReadableSpan) => (await tracing.spans()).filter((s) => s.traceId === span.traceId);
+const exceptions = (span: ReadableSpan | undefined) => (span?.events ?? []).filter((e) => e.name === 'exception');
 const get = (url: string, id: string, headers: Record<string, string> = {}) => fetch(url, { headers: { 'x-request-id': id, ...headers } });
 
 describe.each([

@@ -1,5 +1,5 @@
 import { context, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { activeRequest, RequestScope } from '@tracekit/core';
+import { activeRequest, RequestScope } from '@tracekit/core/adapter';
 import { isObservable, Observable } from 'rxjs';
 import { routeOf, scopeOf } from './platform.js';
 

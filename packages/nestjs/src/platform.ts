@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { endWithNodeResponse, nodeRequestInfo, type AdapterRuntime, type RequestScope } from '@tracekit/core';
+import { endWithNodeResponse, nodeRequestInfo, type AdapterRuntime, type RequestScope } from '@tracekit/core/adapter';
 
 const SCOPE = Symbol.for('tracekit.nestjs.scope');
 

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type ModuleMetadata, type NestModule, type Provider, type Type } from '@nestjs/common';
 import { ExternalContextCreator, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createAdapter, TracekitConfigError, warnOnce, type AdapterOptions, type AdapterRuntime } from '@tracekit/core';
+import { createAdapter, TracekitConfigError, warnOnce, type AdapterOptions, type AdapterRuntime } from '@tracekit/core/adapter';
 import { instrumentPipeline } from './pipeline.js';
 import { hookPlatform } from './platform.js';
 

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shutdown } from '@tracekit/core';
+import { shutdown } from '@tracekit/core/adapter';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import { expressPlatform, startNestApp, type PlatformFactory } from './conformance-app.js';
 import { startInstrumentationHttp } from '../../../test-support/instrumentation-http.js';

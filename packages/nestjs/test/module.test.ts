@@ -8,7 +8,7 @@ import { Test } from '@nestjs/testing';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { shutdown, TracekitConfigError, type ReadableSpan } from '@tracekit/core';
+import { shutdown, TracekitConfigError, type ReadableSpan } from '@tracekit/core/adapter';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import * as tracekit from '../src/index.js';
 

@@ -36,7 +36,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import http from 'node:http';
 import { delay, map, of, type Observable } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { shutdown, type ReadableSpan } from '@tracekit/core';
+import { shutdown, type ReadableSpan } from '@tracekit/core/adapter';
 import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
 import * as tracekit from '../src/index.js';
 import { listenNest, type PlatformFactory } from './conformance-app.js';

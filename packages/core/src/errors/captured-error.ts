@@ -1,4 +1,4 @@
-import { errorMessage, errorStack, errorType, exceptionStacktrace, relatedErrors } from '../exception.js';
+import { errorMessage, errorStack, errorType, exceptionStacktrace, relatedErrors } from './exception.js';
 
 /** One thrown value reduced to strings, so nothing of the app's objects is kept alive. */
 export interface ThrownSummary {

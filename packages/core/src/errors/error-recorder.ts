@@ -1,8 +1,8 @@
 import type { Attributes, Exception, Span } from '@opentelemetry/api';
 import { debug } from '../diag.js';
-import { errorMessage, errorType, exceptionAttributes } from '../exception.js';
+import { errorMessage, errorType, exceptionAttributes } from './exception.js';
 import { UnsampledSpan } from '../sampling/unsampled-span.js';
-import { TracekitSpan, type SpanSink } from '../span.js';
+import { TracekitSpan, type SpanSink } from '../tracing/span.js';
 import { captureError, type CapturedError } from './captured-error.js';
 import type { CodeInventory, InventoryPlace } from './code-inventory.js';
 import type { CompletedDetails } from './details-memo.js';

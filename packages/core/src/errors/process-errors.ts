@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Link, type Tracer } from '@opentelemetry/api';
 import { debug } from '../diag.js';
-import { errorMessage, errorType } from '../exception.js';
+import { errorMessage, errorType } from './exception.js';
 import type { LogRecordData } from '../export/log-types.js';
 import type { ErrorRecorder } from './error-recorder.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ResolvedConfig } from '../config.js';
+import type { ResolvedConfig } from '../config/config.js';
 import { LOG_COUNTERS, SPAN_COUNTERS, type PipelineCounters } from './batch-processor.js';
 import { ConsoleSpanExporter } from './console-exporter.js';
 import { EventsFileExporter } from './events-exporter.js';

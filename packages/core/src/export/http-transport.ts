@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { suppressTracing } from '../context.js';
+import { suppressTracing } from '../context/context.js';
 
 /** What an OTLP endpoint answered. */
 export interface HttpAnswer {

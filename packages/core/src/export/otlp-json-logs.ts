@@ -1,4 +1,4 @@
-import { msToNanoString } from '../time.js';
+import { msToNanoString } from '../tracing/time.js';
 import type { LogRecordData } from './log-types.js';
 import { toAnyValue, toKeyValues } from './otlp-json.js';
 import type { ExportMeta } from './types.js';

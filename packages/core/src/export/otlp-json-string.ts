@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import type { SpanEventData } from '../span.js';
-import { msToNanoString } from '../time.js';
+import type { SpanEventData } from '../tracing/span.js';
+import { msToNanoString } from '../tracing/time.js';
 import { toKeyValues } from './otlp-json.js';
 import type { ExportMeta, ReadableSpan } from './types.js';
 

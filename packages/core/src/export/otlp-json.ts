@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
-import { msToNanoString } from '../time.js';
-import type { SpanEventData } from '../span.js';
+import { msToNanoString } from '../tracing/time.js';
+import type { SpanEventData } from '../tracing/span.js';
 import type { ExportMeta, ReadableSpan } from './types.js';
 
 /** An OTLP/JSON `AnyValue`. */

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { TracekitSpan } from '../span.js';
+import type { TracekitSpan } from '../tracing/span.js';
 
 /** A finished span as exporters see it (after metadata and redaction were applied). */
 export type ReadableSpan = TracekitSpan;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { pick, REDACTION_MODES, toBoolean, toEnum, toInteger, type Env } from '../config.js';
-import { configError } from '../config-errors.js';
-import type { RedactionConfig } from '../redaction.js';
+import { pick, REDACTION_MODES, toBoolean, toEnum, toInteger, type Env } from '../config/config.js';
+import { configError } from '../config/config-errors.js';
+import type { RedactionConfig } from './redactor.js';
 import type { RedactionOptions, TracekitOptions } from '../types.js';
 import type { BodyCaptureConfig } from './body-capture.js';
 import { compileUserPatterns } from './user-patterns.js';

@@ -1,5 +1,5 @@
 import vm from 'node:vm';
-import { configError } from '../config-errors.js';
+import { configError } from '../config/config-errors.js';
 
 /**
  * The user's own value patterns (`redaction.patterns`, `TRACEKIT_REDACT`): parsed, compiled

@@ -1,5 +1,5 @@
-import { pick, toBoolean, toNumberInRange, type Env } from '../config.js';
-import type { SamplingConfig } from '../sampler.js';
+import { pick, toBoolean, toNumberInRange, type Env } from '../config/config.js';
+import type { SamplingConfig } from './sampler.js';
 import type { TracekitOptions } from '../types.js';
 import { resolveSamplingRules } from './rules.js';
 

@@ -1,5 +1,5 @@
-import { configError } from '../config-errors.js';
-import { compilePathRules, type PathMatcher } from '../ignore.js';
+import { configError } from '../config/config-errors.js';
+import { compilePathRules, type PathMatcher } from '../http/ignore.js';
 import type { SamplingRule } from '../types.js';
 import { ratioBound } from './trace-id-ratio.js';
 

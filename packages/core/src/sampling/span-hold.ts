@@ -1,4 +1,4 @@
-import type { SpanSink, TracekitSpan } from '../span.js';
+import type { SpanSink, TracekitSpan } from '../tracing/span.js';
 
 /** Spans one request may hold back while its sampling decision waits; more are dropped and counted. */
 export const MAX_HELD_SPANS = 1000;

@@ -10,7 +10,7 @@ import {
   type TimeInput,
   type TraceState,
 } from '@opentelemetry/api';
-import { exceptionAttributes } from '../exception.js';
+import { exceptionAttributes } from '../errors/exception.js';
 import { randomWord, wordHex } from './random-words.js';
 
 /**

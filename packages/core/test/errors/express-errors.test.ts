@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { shutdown, type FrameJson, type ReadableSpan } from '../../src/index.js';
+import { shutdown, type FrameJson, type ReadableSpan } from '../../src/adapter-api.js';
 import { setupTestTracing, type TestTracing } from '../../src/testing/index.js';
 import { createApp } from '../fixtures/errors/express-app.js';
 

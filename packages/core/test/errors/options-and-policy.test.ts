@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { httpStatusOf, isErrorException, isErrorStatus, OPTION_NAMES, registrationSite, resolveConfig, TracekitConfigError } from '../../src/index.js';
+import { httpStatusOf, isErrorException, isErrorStatus, OPTION_NAMES, registrationSite, resolveConfig, TracekitConfigError } from '../../src/adapter-api.js';
 
 describe('error options', () => {
   test('defaults', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BasicTracerProvider, InMemorySpanExporter as SdkMemoryExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
-import { createAdapter, getClient, recordException, shutdown, startSpan, withSpan, type FrameJson, type ReadableSpan } from '../../src/index.js';
+import { createAdapter, getClient, recordException, shutdown, startSpan, withSpan, type FrameJson, type ReadableSpan } from '../../src/adapter-api.js';
 import { setupTestTracing } from '../../src/testing/index.js';
 import { CodeInventory, inventoryPlaces } from '../../src/errors/code-inventory.js';
 import { lineOf } from './helpers.js';

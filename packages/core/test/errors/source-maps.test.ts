@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { recordException, shutdown, startSpan, type FrameJson } from '../../src/index.js';
+import { recordException, shutdown, startSpan, type FrameJson } from '../../src/adapter-api.js';
 import { setupTestTracing } from '../../src/testing/index.js';
 import { nodeAppliesSourceMaps } from '../../src/errors/source-maps.js';
 import { coreDir, fixturesDir, lineOf, readSpans, runNode } from './helpers.js';

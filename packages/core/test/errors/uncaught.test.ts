@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { FrameJson } from '../../src/index.js';
+import type { FrameJson } from '../../src/adapter-api.js';
 import { unhandledRejectionsMode } from '../../src/errors/process-errors.js';
 import { fixturesDir, lineOf, readLogs, readSpans, runNode } from './helpers.js';
 

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { createAdapter, endWithNodeResponse, nodeRequestInfo, setMetadata, withSpan } from '../../src/index.js';
+import { createAdapter, endWithNodeResponse, nodeRequestInfo, setMetadata, withSpan } from '../../src/adapter-api.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-require-imports

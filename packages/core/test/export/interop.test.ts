@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { init, registeredTracerProvider, shutdown } from '../../src/index.js';
+import { init, registeredTracerProvider, shutdown } from '../../src/adapter-api.js';
 import { get, startApp, startReceiver, waitFor, type Receiver, type TestApp } from './helpers.js';
 
 const memory = new InMemorySpanExporter();

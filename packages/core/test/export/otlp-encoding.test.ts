@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { context, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { init, shutdown, trackEvent, type TracekitOptions, type TracekitSpan } from '../../src/index.js';
+import { init, shutdown, trackEvent, type TracekitOptions, type TracekitSpan } from '../../src/adapter-api.js';
 import { encodeTraces, encodeTracesOfficial, toHrTime } from '../../src/export/otlp-encoding.js';
 import { startReceiver, type Receiver } from './helpers.js';
 

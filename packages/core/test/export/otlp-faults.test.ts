@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { init, shutdown, type TracekitClient, type TracekitOptions } from '../../src/index.js';
+import { init, shutdown, type TracekitClient, type TracekitOptions } from '../../src/adapter-api.js';
 import { get, refusedUrl, startApp, startReceiver, waitFor, type Receiver, type TestApp } from './helpers.js';
 
 /** Small backoffs keep the suite fast; the behaviour is the same as with the defaults. */

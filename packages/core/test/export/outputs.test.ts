@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { context, trace } from '@opentelemetry/api';
-import { init, shutdown, trackEvent, type TracekitSpan } from '../../src/index.js';
+import { init, shutdown, trackEvent, type TracekitSpan } from '../../src/adapter-api.js';
 import { ConsoleSpanExporter } from '../../src/export/console-exporter.js';
 import { toFlowEvents, type FlowEvent } from '../../src/export/events-exporter.js';
 import { get, startApp, type TestApp } from './helpers.js';

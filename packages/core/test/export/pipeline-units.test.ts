@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { resolveConfig, TracekitConfigError } from '../../src/index.js';
+import { resolveConfig, TracekitConfigError } from '../../src/adapter-api.js';
 import { BatchProcessor, SPAN_COUNTERS, type BatchExporter } from '../../src/export/batch-processor.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../src/export/retry-policy.js';
 import { decodeSpoolFile, encodeSpoolFile, parseSpoolFileName, spoolFileName } from '../../src/export/spool-file.js';

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { init, shutdown } from '../../src/index.js';
+import { init, shutdown } from '../../src/adapter-api.js';
 import { encodeSpoolFile, spoolFileName } from '../../src/export/spool-file.js';
 import { encodeTraces } from '../../src/export/otlp-encoding.js';
-import { TracekitSpan } from '../../src/span.js';
+import { TracekitSpan } from '../../src/tracing/span.js';
 import { refusedUrl, startReceiver, waitFor, type Receiver } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_ERROR_CODES, resolveConfig, TracekitConfigError, init } from '../../src/index.js';
+import { CONFIG_ERROR_CODES, resolveConfig, TracekitConfigError, init } from '../../src/adapter-api.js';
 
 const fail = (env: Record<string, string>, options: object = {}) => {
   try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flush, init, shutdown, startSpan, withSpan } from '../../src/index.js';
+import { flush, init, shutdown, startSpan, withSpan } from '../../src/adapter-api.js';
 
 const dirs: string[] = [];
 const tmp = () => {

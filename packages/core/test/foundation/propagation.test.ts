@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTraceparent, isValidRequestId, parseTraceparent, parseTracestate, resolveRequestId } from '../../src/index.js';
+import { formatTraceparent, isValidRequestId, parseTraceparent, parseTracestate, resolveRequestId } from '../../src/adapter-api.js';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const S = '00f067aa0ba902b7';

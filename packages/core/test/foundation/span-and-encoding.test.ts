@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, createTraceState } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { spanJson, toOtlpTraceRequest, traceRequestEncoder, TracekitSpan } from '../../src/index.js';
+import { spanJson, toOtlpTraceRequest, traceRequestEncoder, TracekitSpan } from '../../src/adapter-api.js';
 import { traceLineEncoder } from '../../src/export/otlp-json-string.js';
 import { toOtlpSpan } from '../../src/export/otlp-json.js';
-import { msToNanoString } from '../../src/time.js';
+import { msToNanoString } from '../../src/tracing/time.js';
 
 const ended: TracekitSpan[] = [];
 const sink = { onEnd: (s: TracekitSpan) => ended.push(s) };

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getClient, init, InMemorySpanExporter, setMetadata, shutdown, trackEvent, type ReadableSpan } from '../../src/index.js';
+import { getClient, init, InMemorySpanExporter, setMetadata, shutdown, trackEvent, type ReadableSpan } from '../../src/adapter-api.js';
 import { InMemoryLogExporter } from '../../src/testing/index.js';
 import * as tracekit from '../../../express/src/index.js';
 import { startReceiver, type Receiver } from '../export/helpers.js';

@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/index.js';
+import { resolveConfig } from '../../src/adapter-api.js';
 import type { LogRecordData } from '../../src/export/log-types.js';
-import { createRedactor } from '../../src/redaction.js';
-import { TracekitSpan } from '../../src/span.js';
+import { createRedactor } from '../../src/redaction/redactor.js';
+import { TracekitSpan } from '../../src/tracing/span.js';
 import type { RedactionMode } from '../../src/types.js';
 
 const KEY = 'a-redaction-key-of-32-characters';

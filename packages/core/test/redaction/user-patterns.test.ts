@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { init, resolveConfig, TracekitConfigError } from '../../src/index.js';
+import { init, resolveConfig, TracekitConfigError } from '../../src/adapter-api.js';
 import { compileUserPattern, hasNestedQuantifier, splitPatternList } from '../../src/redaction/user-patterns.js';
 
 const fail = (options: object, env: Record<string, string> = {}): TracekitConfigError => {

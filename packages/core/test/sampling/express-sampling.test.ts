@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { flush, getClient, init, shutdown, type ReadableSpan } from '../../src/index.js';
+import { flush, getClient, init, shutdown, type ReadableSpan } from '../../src/adapter-api.js';
 import { ratioBound, traceIdRatioValue } from '../../src/sampling/trace-id-ratio.js';
 import { createApp, serve, setAppClock, startDownstream, traced, type Served } from './helpers.js';
 
@@ -48,7 +48,7 @@ describe('head sampling over HTTP', () => {
 
   it('TRACEKIT_SAMPLE_RATE from the environment drives the same path', async () => {
     if (getClient()) await shutdown();
-    const { InMemorySpanExporter } = await import('../../src/index.js');
+    const { InMemorySpanExporter } = await import('../../src/adapter-api.js');
     const exporter = new InMemorySpanExporter();
     const client = init({ handleShutdown: false, batchDelayMs: 5 }, { exporter, env: { TRACEKIT_SAMPLE_RATE: '0.01', TRACEKIT_KEEP_ERRORS: 'true' } });
     const ids: string[] = [];
@@ -194,7 +194,7 @@ describe('tail sampling over HTTP', () => {
 
   it('a request that really takes longer than keepSlowerThanMs is kept', async () => {
     if (getClient()) await shutdown();
-    const { InMemorySpanExporter } = await import('../../src/index.js');
+    const { InMemorySpanExporter } = await import('../../src/adapter-api.js');
     const exporter = new InMemorySpanExporter();
     init({ handleShutdown: false, batchDelayMs: 5, sampleRate: 0, keepSlowerThanMs: 50 }, { exporter, env: {} });
     await app.get('/sleep');

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { getActiveSpan, getClient, getTraceId, init, recordException, shutdown, withSpan, type ReadableSpan, type TracekitOptions } from '../../src/index.js';
+import { getActiveSpan, getClient, getTraceId, init, recordException, shutdown, withSpan, type ReadableSpan, type TracekitOptions } from '../../src/adapter-api.js';
 import { InMemoryLogExporter, InMemorySpanExporter } from '../../src/testing/index.js';
 import * as tracekit from '../../../express/src/index.js';
 

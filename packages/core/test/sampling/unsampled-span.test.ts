@@ -1,6 +1,6 @@
 import { context, isSpanContextValid, trace, type Attributes } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getClient, shutdown, startSpan, withSpan } from '../../src/index.js';
+import { getClient, shutdown, startSpan, withSpan } from '../../src/adapter-api.js';
 import { UnsampledSpan } from '../../src/sampling/unsampled-span.js';
 import { traceIdRatioValue } from '../../src/sampling/trace-id-ratio.js';
 import { traced } from './helpers.js';

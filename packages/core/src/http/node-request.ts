@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdapterRuntime } from './adapter.js';
-import type { RequestScope } from './lifecycle.js';
-import type { RequestInfo } from './types.js';
+import type { AdapterRuntime } from '../lifecycle/adapter.js';
+import type { RequestScope } from '../lifecycle/lifecycle.js';
+import type { RequestInfo } from '../types.js';
 
 /**
  * A {@link RequestInfo} over Node's `IncomingMessage` (Express, Fastify, Koa, NestJS).

@@ -1,7 +1,7 @@
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
-import { compileSamplingRules, matchesStart, pathOf, type CompiledRule, type ResolvedSamplingRule } from './sampling/rules.js';
-import { TokenBucket } from './sampling/token-bucket.js';
-import { ratioBound, traceIdRatioValue } from './sampling/trace-id-ratio.js';
+import { compileSamplingRules, matchesStart, pathOf, type CompiledRule, type ResolvedSamplingRule } from './rules.js';
+import { TokenBucket } from './token-bucket.js';
+import { ratioBound, traceIdRatioValue } from './trace-id-ratio.js';
 
 /** The sampling part of the resolved configuration. */
 export interface SamplingConfig {

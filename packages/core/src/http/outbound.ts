@@ -1,9 +1,9 @@
 import dc from 'node:diagnostics_channel';
 import http from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { getClient } from './client.js';
-import { isTracingSuppressed } from './context.js';
-import { errorMessage, errorType } from './exception.js';
+import { getClient } from '../client.js';
+import { isTracingSuppressed } from '../context/context.js';
+import { errorMessage, errorType } from '../errors/exception.js';
 import { formatTraceparent } from './propagation.js';
 
 const INSTALLED = Symbol.for('tracekit.outbound');

@@ -1,4 +1,4 @@
-import { newRequestId } from './ids.js';
+import { newRequestId } from '../tracing/ids.js';
 
 /** Visible ASCII (0x21-0x7E), no spaces or control characters, 1 to 128 characters. */
 const VALID = /^[\x21-\x7e]{1,128}$/;

@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
-import type { TracekitSpan } from './span.js';
-import type { RequestMetadata } from './types.js';
+import type { TracekitSpan } from '../tracing/span.js';
+import type { RequestMetadata } from '../types.js';
 
 /** What core keeps about one request, reachable from its async context. */
 export interface RequestState {

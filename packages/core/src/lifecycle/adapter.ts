@@ -1,12 +1,12 @@
 import { type Context } from '@opentelemetry/api';
-import { ensureClient, getClient } from './client.js';
-import { resolveConfig } from './config.js';
-import { warnOnce } from './diag.js';
-import { configError } from './config-errors.js';
+import { ensureClient, getClient } from '../client.js';
+import { resolveConfig } from '../config/config.js';
+import { warnOnce } from '../diag.js';
+import { configError } from '../config/config-errors.js';
 import { safeCall } from './hooks.js';
-import { compilePathRules, type PathMatcher } from './ignore.js';
+import { compilePathRules, type PathMatcher } from '../http/ignore.js';
 import { RequestScope, type ResponseInfo, type ScopeSettings } from './lifecycle.js';
-import type { AdapterOptions, RequestInfo } from './types.js';
+import type { AdapterOptions, RequestInfo } from '../types.js';
 
 /** What an adapter gets from {@link createAdapter}: the only entry point into core it needs. */
 export interface AdapterRuntime<Req, Res> {

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { configError, type ValueSource } from './config-errors.js';
-import type { RedactionConfig } from './redaction.js';
-import type { BodyCaptureConfig } from './redaction/body-capture.js';
-import { resolveCaptureBody, resolveRedaction } from './redaction/resolve.js';
-import type { ResolvedSamplingRule } from './sampling/rules.js';
-import { resolveSampling } from './sampling/resolve.js';
-import type { ExporterName, FileFormat, OtlpCompression, OtlpProtocol, RedactionMode, RedactionOptions, TracekitOptions } from './types.js';
+import type { RedactionConfig } from '../redaction/redactor.js';
+import type { BodyCaptureConfig } from '../redaction/body-capture.js';
+import { resolveCaptureBody, resolveRedaction } from '../redaction/resolve.js';
+import type { ResolvedSamplingRule } from '../sampling/rules.js';
+import { resolveSampling } from '../sampling/resolve.js';
+import type { ExporterName, FileFormat, OtlpCompression, OtlpProtocol, RedactionMode, RedactionOptions, TracekitOptions } from '../types.js';
 
 /** The configuration after options, environment and defaults are merged and validated. */
 export interface ResolvedConfig {

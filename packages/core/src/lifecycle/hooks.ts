@@ -1,4 +1,4 @@
-import { debug } from './diag.js';
+import { debug } from '../diag.js';
 
 /** Counts failures of user hooks. */
 export interface HookCounters {

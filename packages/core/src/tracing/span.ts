@@ -11,8 +11,8 @@ import {
   type TimeInput,
   type TraceState,
 } from '@opentelemetry/api';
-import { exceptionAttributes } from './exception.js';
-import type { RequestState } from './request-state.js';
+import { exceptionAttributes } from '../errors/exception.js';
+import type { RequestState } from '../context/request-state.js';
 import { nowMs, toEpochMs } from './time.js';
 
 /** A span event as stored. */

@@ -1,9 +1,9 @@
 import { SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import type { TracekitClient } from './client.js';
-import { requestOf } from './context.js';
-import { createRedactor, type Redactor } from './redaction.js';
-import { TracekitSpan } from './span.js';
-import type { RequestInfo } from './types.js';
+import type { TracekitClient } from '../client.js';
+import { requestOf } from '../context/context.js';
+import { createRedactor, type Redactor } from '../redaction/redactor.js';
+import { TracekitSpan } from '../tracing/span.js';
+import type { RequestInfo } from '../types.js';
 
 const pathOf = (target: string): string => {
   const q = target.indexOf('?');

@@ -1,4 +1,4 @@
-import { debug } from './diag.js';
+import { debug } from '../diag.js';
 
 /** What the process hooks need from the client. */
 export interface Flushable {

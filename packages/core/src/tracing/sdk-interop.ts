@@ -10,7 +10,7 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { requestOf } from './context.js';
+import { requestOf } from '../context/context.js';
 import { TracekitSpan, type SpanSink } from './span.js';
 import type { TracerCounters } from './tracer.js';
 

@@ -1,11 +1,11 @@
 import { isSpanContextValid, type Attributes, type AttributeValue } from '@opentelemetry/api';
-import { ensureClient } from './client.js';
-import { activeRequest, activeSpan } from './context.js';
-import { debug } from './diag.js';
-import { SEVERITY } from './export/log-types.js';
-import { metadataAttributes } from './metadata.js';
+import { ensureClient } from '../client.js';
+import { activeRequest, activeSpan } from '../context/context.js';
+import { debug } from '../diag.js';
+import { SEVERITY } from '../export/log-types.js';
+import { metadataAttributes } from '../context/metadata.js';
 import { nowMs } from './time.js';
-import type { RequestMetadata } from './types.js';
+import type { RequestMetadata } from '../types.js';
 
 /** The OTLP `event_name` of custom events. */
 export const TRACK_EVENT_NAME = 'tracekit.event';

@@ -9,11 +9,11 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
-import { requestOf } from './context.js';
+import { requestOf } from '../context/context.js';
 import { newSpanId, newTraceId } from './ids.js';
-import type { RequestState } from './request-state.js';
-import type { TracekitSampler } from './sampler.js';
-import { UnsampledSpan } from './sampling/unsampled-span.js';
+import type { RequestState } from '../context/request-state.js';
+import type { TracekitSampler } from '../sampling/sampler.js';
+import { UnsampledSpan } from '../sampling/unsampled-span.js';
 import { TracekitSpan, type SpanSink } from './span.js';
 
 /** Counters the tracer keeps. */

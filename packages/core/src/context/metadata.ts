@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { RequestMetadata } from './types.js';
+import type { RequestMetadata } from '../types.js';
 
 /** Attribute names for the well-known metadata keys; any other key becomes `tracekit.metadata.<key>`. */
 export const METADATA_ATTRIBUTES: Readonly<Record<string, string>> = {

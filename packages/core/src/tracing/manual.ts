@@ -1,8 +1,8 @@
 import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { ensureClient, getClient } from './client.js';
-import { activeRequest, activeSpan } from './context.js';
-import { errorMessage, exceptionAttributes } from './exception.js';
-import type { RequestMetadata, SpanStatusInput } from './types.js';
+import { ensureClient, getClient } from '../client.js';
+import { activeRequest, activeSpan } from '../context/context.js';
+import { errorMessage, exceptionAttributes } from '../errors/exception.js';
+import type { RequestMetadata, SpanStatusInput } from '../types.js';
 
 /** The current request's ID, anywhere in its async flow. */
 export function getRequestId(): string | undefined {

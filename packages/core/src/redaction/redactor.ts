@@ -1,13 +1,13 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import type { LogRecordData } from './export/log-types.js';
-import { isMetadataAttribute } from './metadata.js';
-import { BODY_ATTRIBUTES } from './redaction/body-capture.js';
-import { createKeyMatcher } from './redaction/keys.js';
-import { createMasker } from './redaction/modes.js';
-import { createValueScanner } from './redaction/scanner.js';
-import { looksLikeJson, redactBodyText, redactJsonText, redactQuery, redactUrl, type RedactTools } from './redaction/structured.js';
-import type { TracekitSpan } from './span.js';
-import type { RedactionMode } from './types.js';
+import type { LogRecordData } from '../export/log-types.js';
+import { isMetadataAttribute } from '../context/metadata.js';
+import { BODY_ATTRIBUTES } from './body-capture.js';
+import { createKeyMatcher } from './keys.js';
+import { createMasker } from './modes.js';
+import { createValueScanner } from './scanner.js';
+import { looksLikeJson, redactBodyText, redactJsonText, redactQuery, redactUrl, type RedactTools } from './structured.js';
+import type { TracekitSpan } from '../tracing/span.js';
+import type { RedactionMode } from '../types.js';
 
 /** The redaction part of the resolved configuration. */
 export interface RedactionConfig {

@@ -1,25 +1,25 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
-import type { TracekitClient } from './client.js';
-import { withRequest, withRequestState } from './context.js';
-import { isErrorException, isErrorStatus } from './error-policy.js';
-import { errorMessage, errorType } from './exception.js';
-import type { CodeLocation } from './errors/call-site.js';
-import { normaliseMethod, requestAttributes } from './http-attributes.js';
-import { newSpanId } from './ids.js';
-import { parseTraceparent } from './propagation.js';
-import { BODY_ATTRIBUTES, BODY_MARGIN, bodyText, isTextualContentType, type BodyCaptureConfig } from './redaction/body-capture.js';
-import { Decision, isKept, records } from './sampler.js';
-import { randomWord, wordHex } from './sampling/random-words.js';
-import { traceIdRatioValue } from './sampling/trace-id-ratio.js';
-import { UnsampledSpan, type FailureObserver } from './sampling/unsampled-span.js';
-import { TracekitSpan } from './span.js';
-import { TracekitTracer } from './tracer.js';
-import type { RequestState } from './request-state.js';
-import { resolveRequestId } from './request-id.js';
+import type { TracekitClient } from '../client.js';
+import { withRequest, withRequestState } from '../context/context.js';
+import { isErrorException, isErrorStatus } from '../errors/error-policy.js';
+import { errorMessage, errorType } from '../errors/exception.js';
+import type { CodeLocation } from '../errors/call-site.js';
+import { normaliseMethod, requestAttributes } from '../http/http-attributes.js';
+import { newSpanId } from '../tracing/ids.js';
+import { parseTraceparent } from '../http/propagation.js';
+import { BODY_ATTRIBUTES, BODY_MARGIN, bodyText, isTextualContentType, type BodyCaptureConfig } from '../redaction/body-capture.js';
+import { Decision, isKept, records } from '../sampling/sampler.js';
+import { randomWord, wordHex } from '../sampling/random-words.js';
+import { traceIdRatioValue } from '../sampling/trace-id-ratio.js';
+import { UnsampledSpan, type FailureObserver } from '../sampling/unsampled-span.js';
+import { TracekitSpan } from '../tracing/span.js';
+import { TracekitTracer } from '../tracing/tracer.js';
+import type { RequestState } from '../context/request-state.js';
+import { resolveRequestId } from '../http/request-id.js';
 import { existingServerSpan, setForeignAttributes } from './server-span.js';
-import { metadataAttributes } from './metadata.js';
-import { recordException } from './manual.js';
-import type { RequestInfo, RequestMetadata } from './types.js';
+import { metadataAttributes } from '../context/metadata.js';
+import { recordException } from '../tracing/manual.js';
+import type { RequestInfo, RequestMetadata } from '../types.js';
 
 /** What an adapter reports when the response is done. */
 export interface ResponseInfo {
