@@ -1,10 +1,11 @@
-import { createTraceState, TraceFlags, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { parseTracestate } from './tracestate.js';
+
+export { parseTracestate } from './tracestate.js';
 
 const HEX = /^[0-9a-f]+$/;
 const ZERO_TRACE = '00000000000000000000000000000000';
 const ZERO_SPAN = '0000000000000000';
-/** Longest tracestate header accepted; the W3C spec lets vendors cut at 512 characters. */
-const MAX_TRACESTATE = 512;
 
 /**
  * Parses a W3C `traceparent` header (Trace Context level 1). Anything invalid returns
@@ -28,17 +29,6 @@ export function parseTraceparent(header: string | undefined, tracestate?: string
   const state = parseTracestate(tracestate);
   if (state) ctx.traceState = state;
   return ctx;
-}
-
-/** Parses `tracestate`; an invalid or oversized header is dropped (the traceparent still counts). */
-export function parseTracestate(header: string | undefined): TraceState | undefined {
-  if (typeof header !== 'string' || header.trim() === '' || header.length > MAX_TRACESTATE) return undefined;
-  try {
-    const state = createTraceState(header);
-    return state.serialize() === '' ? undefined : state;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Formats a span context as a version-00 `traceparent`. */
