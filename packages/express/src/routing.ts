@@ -89,7 +89,7 @@ function handlerName(route: RouteLike, method: string): string {
   let name = names.get(key);
   if (name === undefined) {
     const layers = route.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
-    name = layers[layers.length - 1]?.handle.name || '<anonymous>';
+    name = layers[layers.length - 1]?.handle.name ?? '';
     if (names.size < 64) names.set(key, name);
   }
   return name;
@@ -100,10 +100,8 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
   const scope = req[SCOPE];
   if (!scope || scope.isEnded) return original.call(layer, req, res, next);
   scope.setRoute(routeTemplate(req.baseUrl, req[MOUNTS], route.path));
-  const name = handlerName(route, String(req.method).toLowerCase());
-  scope.setHandler(name);
   scope.setCodeLocation((route as unknown as SitedRoute)[SITE]);
-  const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': scope.route ?? '' });
+  const child = scope.startHandler(handlerName(route, String(req.method).toLowerCase()));
   let ended = false;
   const endChild = (err?: unknown) => {
     if (ended) return;

@@ -13,7 +13,7 @@ const STATE = Symbol.for('tracekit.fastify.state');
 /** What TraceKit keeps on a traced request. */
 interface RequestTrace {
   scope: RequestScope;
-  /** The route handler's name, when a route matched. */
+  /** The route handler's function name (`''` when anonymous), when a route matched. */
   handler: string | undefined;
   /** The route handler's child span, from preHandler to onSend. */
   child: Span | undefined;
@@ -21,8 +21,6 @@ interface RequestTrace {
 
 type TracedRequest = FastifyRequest & { [STATE]: RequestTrace | null };
 
-/** Fastify binds route handlers to the instance: report `getUser`, not `bound getUser`. */
-const handlerName = (fn: Function | undefined) => fn?.name.replace(/^bound /, '') || '<anonymous>';
 
 const traceOf = (request: FastifyRequest) => (request as TracedRequest)[STATE];
 
@@ -54,7 +52,7 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     const url = route?.url;
     const matched = typeof url === 'string' && url !== '';
     if (matched) scope.setRoute(url);
-    const state: RequestTrace = { scope, handler: matched ? handlerName(route?.handler) : undefined, child: undefined };
+    const state: RequestTrace = { scope, handler: matched ? (route?.handler?.name ?? '') : undefined, child: undefined };
     traced[STATE] = state;
     reply.header(runtime.requestIdHeader, scope.requestId);
     endWithNodeResponse(runtime, scope, reply.raw, () => endHandler(state), reply);
@@ -64,9 +62,7 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
   fastify.addHook('preHandler', (request, _reply, next) => {
     const state = traceOf(request);
     if (!state || state.handler === undefined || state.scope.isEnded) return next();
-    const { scope, handler } = state;
-    scope.setHandler(handler);
-    const child = scope.startChild(`handler ${handler}`, { 'code.function.name': handler, 'http.route': scope.route ?? '' });
+    const child = state.scope.startHandler(state.handler);
     state.child = child.span;
     context.with(child.context, next);
   });

@@ -227,7 +227,7 @@ describe.each([
     expect(span.name).toBe('GET /slow');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('aborted');
-    const handler = (await tracing.spans()).find((s) => s.traceId === span.traceId && s.name === 'handler <anonymous>');
+    const handler = (await tracing.spans()).find((s) => s.traceId === span.traceId && s.name === 'handler GET /slow');
     expect(handler).toBeDefined();
   });
 

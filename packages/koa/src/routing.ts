@@ -14,14 +14,13 @@ export function routeOf(ctx: TracedContext): string | undefined {
 
 /** Runs a route's handler in a child span named after it; a throw is recorded and passed on unchanged. */
 function traceHandler(handler: Handler): Handler {
-  const name = handler.name || '<anonymous>';
+
   const wrapper: Handler = function tracekitHandler(this: unknown, ctx, next) {
     const scope = ctx[SCOPE];
     if (!scope || scope.isEnded) return handler.call(this, ctx, next);
     const route = routeOf(ctx);
     if (route) scope.setRoute(route);
-    scope.setHandler(name);
-    const child = scope.startChild(`handler ${name}`, { 'code.function.name': name, 'http.route': route ?? '' });
+    const child = scope.startHandler(handler.name);
     const fail = (err: unknown) => {
       scope.recordChildError(child.span, err);
       child.span.end();

@@ -1,4 +1,4 @@
-import type { Attributes, Exception, Span } from '@opentelemetry/api';
+import { SpanKind, type Attributes, type Exception, type Span } from '@opentelemetry/api';
 import { debug } from '../diag.js';
 import { errorMessage, errorType, exceptionAttributes } from './exception.js';
 import { UnsampledSpan } from '../sampling/unsampled-span.js';
@@ -25,6 +25,26 @@ export const SETTLE_TIMEOUT_MS = 2000;
 /** Spans that may wait at once; beyond this they are exported at once, with whatever details are ready. */
 const MAX_HELD_SPANS = 1024;
 
+/** The fingerprint: the one detail every event of an exception keeps (docs/errors.md, "one full event"). */
+const FINGERPRINT = 'tracekit.error.fingerprint';
+
+/**
+ * Where an exception's event sits, which decides how much of the details it gets: the SERVER
+ * span (or a log record) gets the full event; any other span the same exception passed through
+ * gets type, message and fingerprint only, unless the exception never reached a SERVER span.
+ */
+const enum Place {
+  Child = 0,
+  Server = 1,
+  Log = 2,
+}
+
+/** An event's (or log record's) attributes, waiting for the details, and where the event sits. */
+interface Target {
+  attributes: Attributes;
+  place: Place;
+}
+
 /** One thrown value being recorded: the event attributes waiting for its details. */
 interface Entry {
   /** The thrown value, until its stack is read (off the request path); then `undefined`. */
@@ -34,7 +54,9 @@ interface Entry {
   /** The stack texts, read off the request path. */
   capture?: CapturedError;
   /** Event (or log record) attributes to complete when the details are ready. */
-  targets: Attributes[];
+  targets: Target[];
+  /** True once the full details went on a span event (later events of it get the brief form). */
+  fullOnSpan?: boolean;
   /** Spans holding an event of this entry. */
   spans: Set<TracekitSpan>;
   /** The details, once worked out. */
@@ -93,7 +115,7 @@ export class ErrorRecorder implements SpanSink {
       }
       if (span instanceof TracekitSpan) {
         const entry = this.entryFor(err);
-        span.addEvent('exception', this.targetOf(entry));
+        span.addEvent('exception', this.targetOf(entry, span.kind === SpanKind.SERVER ? Place.Server : Place.Child));
         if (!entry.details) {
           entry.spans.add(span);
           const list = this.spanEntries.get(span);
@@ -104,7 +126,7 @@ export class ErrorRecorder implements SpanSink {
       }
       // Another SDK's span copies the attributes at once: give it what the caches allow now.
       const entry = this.entryFor(err);
-      const attributes = this.targetOf(entry);
+      const attributes = this.targetOf(entry, Place.Log);
       if (!entry.details) {
         const capture = this.captureOf(entry);
         if (capture.stacktrace !== undefined) attributes['exception.stacktrace'] = capture.stacktrace;
@@ -126,7 +148,7 @@ export class ErrorRecorder implements SpanSink {
    * the details are ready. Call {@link settleSync} or await {@link idle} before exporting them.
    */
   attributesFor(err: unknown): Attributes {
-    return this.targetOf(this.entryFor(err));
+    return this.targetOf(this.entryFor(err), Place.Log);
   }
 
   /** The SpanSink interface: a span ended. It goes on at once unless its errors are still being completed. */
@@ -185,11 +207,21 @@ export class ErrorRecorder implements SpanSink {
     return entry;
   }
 
-  private targetOf(entry: Entry): Attributes {
+  private targetOf(entry: Entry, place: Place): Attributes {
     const attributes: Attributes = { 'exception.type': entry.type, 'exception.message': entry.message };
-    if (entry.details) this.fill(attributes, entry);
-    else entry.targets.push(attributes);
+    if (!entry.details) entry.targets.push({ attributes, place });
+    else if (place === Place.Child && entry.fullOnSpan) this.fillBrief(attributes, entry);
+    else {
+      this.fill(attributes, entry);
+      if (place !== Place.Log) entry.fullOnSpan = true;
+    }
     return attributes;
+  }
+
+  /** The brief form, for the other spans an exception passed through: the fingerprint joins them to the full event. */
+  private fillBrief(attributes: Attributes, entry: Entry): void {
+    const fingerprint = entry.details?.[FINGERPRINT];
+    if (fingerprint !== undefined) attributes[FINGERPRINT] = fingerprint;
   }
 
   /** Adds the stack text and the details to an event's attributes. */
@@ -248,7 +280,13 @@ export class ErrorRecorder implements SpanSink {
     entry.details = details;
     entry.places = places;
     this.inventory.record(places);
-    for (const target of entry.targets) this.fill(target, entry);
+    // One full event per exception: on the SERVER span it reached, else on the first span it was recorded on.
+    const full = entry.targets.find((t) => t.place === Place.Server) ?? entry.targets.find((t) => t.place === Place.Child);
+    for (const target of entry.targets) {
+      if (target === full || target.place === Place.Log) this.fill(target.attributes, entry);
+      else this.fillBrief(target.attributes, entry);
+    }
+    if (full) entry.fullOnSpan = true;
     entry.targets = [];
     this.unresolved.delete(entry);
     entry.done?.();

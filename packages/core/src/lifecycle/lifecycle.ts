@@ -235,6 +235,20 @@ export class RequestScope implements RequestState, FailureObserver {
     if (!this.ended && this.info) (this.noted ??= []).push(attributes);
   }
 
+  /**
+   * Starts the route handler's child span. A real function name becomes `code.function.name`
+   * (on the request too) and names the span `handler <name>`; an anonymous handler (an arrow
+   * function, `bound ` stripped to nothing, `<anonymous>`) sets no `code.function.name` and names
+   * the span after the request's route (`handler GET /users/:id`), the same in every adapter.
+   */
+  startHandler(fnName: string | undefined, attributes?: Attributes): { span: Span; context: Context } {
+    const name = functionName(fnName);
+    if (name) this.setHandler(name);
+    const attrs: Attributes = { ...attributes, 'http.route': this.route ?? '' };
+    if (name) attrs['code.function.name'] = name;
+    return this.startChild(`handler ${name ?? this.defaultName()}`, attrs);
+  }
+
   /** Starts a child span of the request (a route handler, a guard) and its context. */
   startChild(name: string, attributes?: Attributes, parent: Context = this.context): { span: Span; context: Context } {
     const span = this.client.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
@@ -384,4 +398,11 @@ export class RequestScope implements RequestState, FailureObserver {
   get isEnded(): boolean {
     return this.ended;
   }
+}
+
+/** A function's name when it has a real one: `''`, `anonymous` and `<anonymous>` are none; `bound ` is dropped. */
+export function functionName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const bare = name.startsWith('bound ') ? name.slice(6) : name;
+  return bare && bare !== 'anonymous' && bare !== '<anonymous>' ? bare : undefined;
 }

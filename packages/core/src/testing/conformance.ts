@@ -352,4 +352,36 @@ export const conformanceScenarios: ConformanceScenario[] = [
       assert.equal(span.name, 'GET /users/:id');
     },
   },
+  {
+    name: 'an anonymous handler sets no code.function.name; a handler span is named after the route',
+    async run(ctx) {
+      // The kit's /api/items/:itemId handler is an arrow function in every app (NestJS: a method).
+      const { span } = await get(ctx, '/api/items/3');
+      const trace = await ctx.traceSpans(span.traceId);
+      for (const s of trace) {
+        const fn = s.attributes['code.function.name'];
+        assert.ok(fn === undefined || (typeof fn === 'string' && fn !== '' && !fn.includes('anonymous')), `"${s.name}" has code.function.name ${String(fn)}`);
+        assert.ok(!s.name.includes('<anonymous>'), `a span is named "${s.name}"`);
+        if (s.name.startsWith('handler ') && fn === undefined) assert.equal(s.name, 'handler GET /api/items/:itemId');
+      }
+    },
+  },
+  {
+    name: 'an exception is stored in full once per trace, on the SERVER span',
+    async run(ctx) {
+      const { span } = await get(ctx, '/errors/sync');
+      assertException(span, 'sync failure');
+      const trace = await ctx.traceSpans(span.traceId);
+      const full = trace.flatMap((s) => (s.events ?? []).filter((e) => e.name === 'exception' && e.attributes?.['exception.stacktrace'] !== undefined).map(() => s.name));
+      assert.deepEqual(full, [span.name], 'only the SERVER span carries the stack trace and frames');
+      const fingerprint = span.events?.find((e) => e.name === 'exception')?.attributes?.['tracekit.error.fingerprint'];
+      for (const s of trace) {
+        if (s === span) continue;
+        for (const e of (s.events ?? []).filter((ev) => ev.name === 'exception')) {
+          assert.equal(e.attributes?.['exception.message'], 'sync failure');
+          assert.equal(e.attributes?.['tracekit.error.fingerprint'], fingerprint);
+        }
+      }
+    },
+  },
 ];

@@ -198,3 +198,54 @@ describe('errors thrown through Express', () => {
     });
   });
 });
+
+describe('one full exception event per trace (docs/errors.md)', () => {
+  test('an error thrown inside a withSpan inside a handler: full on the SERVER span, brief on the spans it passed through', async () => {
+    tracing.reset();
+    const res = await fetch(`${base}/nested/7`);
+    expect(res.status).toBe(500);
+    await res.arrayBuffer();
+    const spans = await tracing.spans();
+    const server = spans.find((s) => s.kind === 1 /* SERVER */)!;
+    const handler = spans.find((s) => s.name === 'handler GET /nested/:id');
+    const inner = spans.find((s) => s.name === 'load.order');
+    expect(handler, 'the anonymous handler span is named after the route').toBeDefined();
+    expect(inner).toBeDefined();
+    // The anonymous handler has no code.function.name anywhere.
+    expect(server.attributes['code.function.name']).toBeUndefined();
+    expect(handler!.attributes['code.function.name']).toBeUndefined();
+
+    const full = exceptionOf(server);
+    const { line } = mark(appFile, 'nested-throw');
+    expect(full.attributes['exception.message']).toBe('order 7 failed');
+    expect(String(full.attributes['exception.stacktrace'])).toMatch(/^Error: order 7 failed\n/);
+    expect(full.frames[0]).toMatchObject({ file: relative(appFile), line, in_app: true });
+    expect(full.frames[0]!.context_line).toContain('@mark:nested-throw');
+    const fingerprint = full.attributes['tracekit.error.fingerprint'];
+    expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
+
+    for (const span of [handler!, inner!]) {
+      expect(span.status.code).toBe(2 /* ERROR */);
+      const events = (span.events ?? []).filter((e) => e.name === 'exception');
+      expect(events).toHaveLength(1);
+      expect(events[0]!.attributes).toEqual({ 'exception.type': 'Error', 'exception.message': 'order 7 failed', 'tracekit.error.fingerprint': fingerprint });
+    }
+    // Counted once across the trace: only one event carries frames or a stack trace.
+    const withFrames = spans.flatMap((s) => (s.events ?? []).filter((e) => e.attributes?.['tracekit.error.frames'] !== undefined || e.attributes?.['exception.stacktrace'] !== undefined));
+    expect(withFrames).toHaveLength(1);
+  });
+
+  test('an error a handler caught never reaches the SERVER span: its withSpan span keeps the full event', async () => {
+    tracing.reset();
+    const res = await fetch(`${base}/caught`);
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    const spans = await tracing.spans();
+    const server = spans.find((s) => s.kind === 1 /* SERVER */)!;
+    expect((server.events ?? []).filter((e) => e.name === 'exception')).toHaveLength(0);
+    const inner = spans.find((s) => s.name === 'cache.read')!;
+    const { attributes, frames } = exceptionOf(inner);
+    expect(attributes['exception.message']).toBe('cache miss');
+    expect(frames.length).toBeGreaterThan(0);
+  });
+});
