@@ -9,6 +9,8 @@ import type { Command } from './commands/command.js';
 const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   view: () => import('./commands/view.js'),
   tail: () => import('./commands/tail.js'),
+  ui: () => import('./commands/ui.js'),
+  open: () => import('./commands/open.js'),
 };
 
 async function usage(): Promise<string> {

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readStore, type StoredSpan } from '../read-store.js';
+import { renderTraces } from '../tree.js';
+import { listStoreFiles } from '../ui/server/store-files.js';
+import type { Command } from './command.js';
+
+const TRACE_ID = /\b([0-9a-f]{32})\b/i;
+
+/**
+ * `tracekit open <trace-id | request-id | traceparent> [--dir .tracekit]`: finds the trace in the
+ * store's trace files (rotated ones too) and prints it as a tree, then the viewer link for it.
+ */
+const open: Command = {
+  summary: 'open <id>          print one trace (by trace ID, request ID or traceparent) and its viewer link',
+  async run(args) {
+    const { values, positionals } = parseArgs({ args, options: { dir: { type: 'string' }, port: { type: 'string' } }, allowPositionals: true, strict: true });
+    const wanted = positionals[0]?.trim();
+    if (!wanted) {
+      process.stderr.write('Usage: tracekit open <trace-id | request-id | traceparent> [--dir .tracekit]\n');
+      return 2;
+    }
+    const dir = path.resolve(values.dir ?? '.tracekit');
+    const files = (await listStoreFiles(dir)).filter((f) => f.kind === 'traces');
+    if (files.length === 0) {
+      process.stderr.write(`tracekit: no trace files in ${dir} (run your app with TraceKit first, or pass --dir)\n`);
+      return 1;
+    }
+    const spans: StoredSpan[] = [];
+    for (const f of files) if (fs.existsSync(f.file)) spans.push(...readStore(f.file).spans);
+    const traceId = TRACE_ID.exec(wanted)?.[1]?.toLowerCase() ?? spans.find((s) => s.attributes['tracekit.request_id'] === wanted)?.traceId;
+    const found = traceId ? spans.filter((s) => s.traceId === traceId) : [];
+    if (found.length === 0) {
+      process.stderr.write(`tracekit: no trace ${JSON.stringify(wanted)} in ${dir}\n`);
+      return 1;
+    }
+    process.stdout.write(renderTraces(found, { color: process.stdout.isTTY }) + '\n');
+    process.stdout.write(`In the viewer (tracekit ui): http://127.0.0.1:${values.port ?? '4318'}/traces/${traceId}\n`);
+    return 0;
+  },
+};
+
+export default open;
