@@ -22,6 +22,9 @@ import { VERSION } from './version.js';
 import { CodeInventory, inventoryLogRecord, type CodeInventoryEntry } from './errors/code-inventory.js';
 import { ErrorRecorder } from './errors/error-recorder.js';
 import { installProcessErrorHooks } from './errors/process-errors.js';
+import { captureSnapshot } from './monitoring/capture-snapshot.js';
+import type { CodeMonitor } from './monitoring/monitor.js';
+import { startCodeMonitoring, stopCodeMonitoring } from './monitoring/start.js';
 
 const CLIENT_KEY = Symbol.for('tracekit.client');
 type Global = Record<symbol, TracekitClient | undefined>;
@@ -74,6 +77,8 @@ export class TracekitClient {
   private readonly inventory: CodeInventory;
   private readonly inventoryTimer: NodeJS.Timeout | undefined;
   private readonly removeProcessHooks: () => void;
+  /** Code monitoring (docs/code-monitoring.md), when `codeMonitoring` is on. */
+  readonly monitor: CodeMonitor | undefined;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -128,11 +133,17 @@ export class TracekitClient {
       : () => undefined;
     this.removeProcessHooks = config.captureUncaught && config.enabled ? installProcessErrorHooks(this) : () => undefined;
     this.inventoryTimer = config.inventoryIntervalMs > 0 ? setInterval(() => this.emitInventory(), config.inventoryIntervalMs).unref() : undefined;
+    this.monitor = config.codeMonitoring && config.enabled ? startCodeMonitoring(config, this, redact.tools, internals.now) : undefined;
+  }
+
+  /** `captureSnapshot` (code monitoring, docs/code-monitoring.md), as a client method. Never throws. */
+  captureSnapshot(label: string, variables?: Record<string, unknown> | (() => unknown)): void {
+    captureSnapshot(label, variables);
   }
 
   /** The pipeline's counters. */
   stats(): ClientStats {
-    return { ...this.counters, queueSize: this.processor.queueSize };
+    return { ...this.counters, queueSize: this.processor.queueSize, ...this.monitor?.stats() };
   }
 
   /** The writable counters, for core's own modules. */
@@ -179,6 +190,7 @@ export class TracekitClient {
    * exporter cannot deliver by then is spooled. With an app SDK, its `forceFlush` runs too.
    */
   async flush(timeoutMs: number = this.config.shutdownTimeoutMs): Promise<void> {
+    await this.monitor?.idle();
     await this.errors.idle();
     await Promise.all([this.processor.forceFlush(timeoutMs), this.logProcessor.forceFlush(timeoutMs), this.flushSdk(timeoutMs)]);
   }
@@ -203,6 +215,8 @@ export class TracekitClient {
       this.removeHooks();
       this.removeProcessHooks();
       clearInterval(this.inventoryTimer);
+      stopCodeMonitoring(this.monitor);
+      await this.monitor?.idle();
       await this.errors.idle();
       this.emitInventory();
       const timeoutMs = this.config.shutdownTimeoutMs;

@@ -20,9 +20,10 @@ export {
 } from './tracing/manual.js';
 export type { TraceOptions } from './tracing/manual.js';
 export { trackEvent } from './tracing/track-event.js';
+export { captureSnapshot } from './monitoring/capture-snapshot.js';
 export type { CodeInventoryEntry } from './errors/code-inventory.js';
 export { VERSION } from './version.js';
-export type { SamplingRule, CaptureBodyOptions } from './types.js';
+export type { SamplingRule, CaptureBodyOptions, CodeMonitoringOptions } from './types.js';
 export type {
   TracekitOptions,
   RedactionOptions,

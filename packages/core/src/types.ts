@@ -15,6 +15,49 @@ export type FileFormat = 'otlp' | 'events';
 /** How redacted values are written. */
 export type RedactionMode = 'mask' | 'remove' | 'hash';
 
+/**
+ * Limits and control of code monitoring (docs/code-monitoring.md); every field is optional.
+ *
+ * @example
+ * tracekit.init({ codeMonitoring: { maxCapturesPerSecond: 2, maxCaptures: 20, expiryMs: 3_600_000 } });
+ */
+export interface CodeMonitoringOptions {
+  /** Default `true` when the object is given. */
+  enabled?: boolean;
+  /** Captures a second per breakpoint or probe. Default 1. */
+  maxCapturesPerSecond?: number;
+  /** Captures per breakpoint or probe before it stops. Default 100. */
+  maxCaptures?: number;
+  /** Captures a second over all breakpoints and probes. Default 25. */
+  globalMaxCapturesPerSecond?: number;
+  /** A breakpoint or probe expires this long after it was armed, ms. Default 24 h. */
+  expiryMs?: number;
+  /** Default `.tracekit/breakpoints.json` (`TRACEKIT_BREAKPOINTS_FILE`). */
+  breakpointsFile?: string;
+  /** An endpoint polled every 30 s for breakpoints and probes (`TRACEKIT_BREAKPOINTS_URL`). */
+  breakpointsUrl?: string;
+  /** Allow line probes. Default `true`. */
+  probes?: boolean;
+  /** Walker: levels expanded (default 3), fields per object (20), items per collection (100), characters per string (255), characters per snapshot (65536). */
+  maxDepth?: number;
+  maxFields?: number;
+  maxItems?: number;
+  maxStringLength?: number;
+  maxSnapshotBytes?: number;
+  /** Hard deadline of one probe pause, ms, 1 to 15. Default 15. */
+  maxPauseMs?: number;
+}
+
+/** Log correlation settings (docs/logs.md); every field is optional. */
+export interface LogsOptions {
+  /** Prefix `console.*` output written inside a traced request with `trace_id=… span_id=…`. Default `false` (`TRACEKIT_LOGS_CONSOLE`). */
+  console?: boolean;
+  /** Also export correlated log records (pino, winston, console) as OTLP log records, redacted. Default `false` (`TRACEKIT_LOGS_EXPORT`). */
+  export?: boolean;
+  /** Add the trace fields to pino loggers created after `init()` without a mixin of their own. Default `true` (`TRACEKIT_LOGS_AUTO_PINO`). */
+  autoPino?: boolean;
+}
+
 /** Options of {@link init}. Every option also has an environment variable (see the README). */
 export interface TracekitOptions {
   /** Service name on every span. Default: `TRACEKIT_SERVICE_NAME`, `OTEL_SERVICE_NAME`, the app's package.json name, else `node-app`. */
@@ -64,8 +107,12 @@ export interface TracekitOptions {
   headers?: Record<string, string>;
   /** Redaction settings; on by default. `false` turns it off. */
   redaction?: false | RedactionOptions;
-  /** Code monitoring (`TRACEKIT_CODE_MONITORING`). Default `false`. */
-  codeMonitoring?: boolean;
+  /**
+   * Code monitoring: `captureSnapshot` and line probes (docs/code-monitoring.md). `true`, or an
+   * object of limits (which turns it on unless `enabled: false`). Default `false`
+   * (`TRACEKIT_CODE_MONITORING`; `TRACEKIT_BREAKPOINTS_URL`, `TRACEKIT_BREAKPOINTS_FILE`).
+   */
+  codeMonitoring?: boolean | CodeMonitoringOptions;
   /** Diagnostics on stderr (`TRACEKIT_DEBUG`). Default `false`. */
   debug?: boolean;
   /** Flush on SIGTERM, SIGINT and exit. Default `true`. */

@@ -11,6 +11,7 @@ export const PUBLIC_API = [
   'TracekitClient',
   'TracekitConfigError',
   'VERSION',
+  'captureSnapshot',
   'clearMetadata',
   'endSpan',
   'flush',

@@ -7,6 +7,7 @@ import type { BodyCaptureConfig } from '../redaction/body-capture.js';
 import { resolveCaptureBody, resolveRedaction } from '../redaction/resolve.js';
 import type { ResolvedSamplingRule } from '../sampling/rules.js';
 import { resolveSampling } from '../sampling/resolve.js';
+import { resolveCodeMonitoring, type MonitoringConfig } from '../monitoring/options.js';
 import type { ExporterName, FileFormat, OtlpCompression, OtlpProtocol, RedactionMode, RedactionOptions, TracekitOptions } from '../types.js';
 
 /** The configuration after options, environment and defaults are merged and validated. */
@@ -32,6 +33,8 @@ export interface ResolvedConfig {
   /** Opt-in body capture. */
   captureBody: BodyCaptureConfig;
   codeMonitoring: boolean;
+  /** Code monitoring's limits and control (docs/code-monitoring.md). */
+  monitoring: MonitoringConfig;
   debug: boolean;
   handleShutdown: boolean;
   shutdownTimeoutMs: number;
@@ -224,7 +227,7 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     ...resolveSampling(options, env),
     redaction: resolveRedaction(options, env),
     captureBody: resolveCaptureBody(options, env),
-    codeMonitoring: toBoolean(pick(options, 'codeMonitoring', env, 'TRACEKIT_CODE_MONITORING'), false),
+    ...resolveCodeMonitoring(options, env, cwd),
     debug: toBoolean(pick(options, 'debug', env, 'TRACEKIT_DEBUG'), false),
     handleShutdown: toBoolean(pick(options, 'handleShutdown', env), true),
     shutdownTimeoutMs: toInteger(pick(options, 'shutdownTimeoutMs', env, 'TRACEKIT_SHUTDOWN_TIMEOUT_MS'), 5000, 0),

@@ -35,6 +35,8 @@ export interface Redactor {
   attributes(attributes: Attributes): Attributes;
   /** Redacts value patterns in one string. */
   text(value: string): string;
+  /** The key matcher, masker and value scanner, for structure-aware callers (snapshots); absent when redaction is off. */
+  tools?: RedactTools;
 }
 
 // How each attribute key is treated; decided once per key and cached.
@@ -54,7 +56,7 @@ const URL_KEYS = new Set(['url.full', 'url.original', 'http.url']);
 const BODY_KEYS = new Set<string>(Object.values(BODY_ATTRIBUTES));
 const CLASS_CACHE_LIMIT = 4096;
 
-function callable(parts: { span: Redactor['span']; log: Redactor['log']; attributes: Redactor['attributes']; text: Redactor['text'] }): Redactor {
+function callable(parts: { span: Redactor['span']; log: Redactor['log']; attributes: Redactor['attributes']; text: Redactor['text']; tools?: RedactTools }): Redactor {
   const fn = ((span: TracekitSpan) => parts.span(span)) as Redactor;
   return Object.assign(fn, parts);
 }
@@ -171,5 +173,6 @@ export function createRedactor(config: RedactionConfig, maxBodyBytes = 4096): Re
     },
     attributes: (attributes: Attributes) => redactAttributes(attributes, false),
     text: scan,
+    tools,
   });
 }
