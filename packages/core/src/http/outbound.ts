@@ -5,6 +5,7 @@ import { getClient } from '../client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { errorMessage, errorType } from '../errors/exception.js';
 import { formatTraceparent } from './propagation.js';
+import { AIFetchEntry, aiFetchFor, type UndiciRequestLike } from '../ai/fetch-observer.js';
 
 const INSTALLED = Symbol.for('tracekit.outbound');
 const SPAN = Symbol('tracekit.outbound.span');
@@ -116,11 +117,23 @@ interface UndiciRequest {
 
 /** `fetch` (Node's bundled undici) reports requests on diagnostics channels early enough to add headers. */
 function instrumentFetch(): void {
-  const spans = new WeakMap<object, Span>();
+  // A plain CLIENT span, or an AI call whose span replaces it (one span per AI request, docs/ai.md).
+  const spans = new WeakMap<object, Span | AIFetchEntry>();
   dc.subscribe('undici:request:create', (message) => {
     try {
       const { request } = message as { request: UndiciRequest };
       const ctx = parentContext();
+      if (request.method === 'POST') {
+        const entry = aiFetchFor(request as unknown as UndiciRequestLike, ctx);
+        if (entry) {
+          spans.set(request, entry);
+          const sc = entry.call.span.spanContext();
+          request.addHeader('traceparent', formatTraceparent(sc));
+          const state = sc.traceState?.serialize();
+          if (state) request.addHeader('tracestate', state);
+          return;
+        }
+      }
       if (!ctx) return;
       let url: URL | undefined;
       try {
@@ -140,15 +153,18 @@ function instrumentFetch(): void {
     }
   });
   dc.subscribe('undici:request:headers', (message) => {
-    const { request, response } = message as { request: object; response: { statusCode: number } };
+    const { request, response } = message as { request: object; response: { statusCode: number; headers: unknown } };
     const span = spans.get(request);
-    if (span) span.setAttribute('http.response.status_code', response.statusCode);
+    if (!span) return;
+    if (span instanceof AIFetchEntry) span.headers(response);
+    else span.setAttribute('http.response.status_code', response.statusCode);
   });
   dc.subscribe('undici:request:trailers', (message) => {
     const { request } = message as { request: object };
     const span = spans.get(request);
     if (!span) return;
     spans.delete(request);
+    if (span instanceof AIFetchEntry) return span.complete();
     const status = (span as { attributes?: Record<string, unknown> }).attributes?.['http.response.status_code'];
     finish(span, typeof status === 'number' ? status : undefined);
   });
@@ -157,6 +173,7 @@ function instrumentFetch(): void {
     const span = spans.get(request);
     if (!span) return;
     spans.delete(request);
+    if (span instanceof AIFetchEntry) return span.error(error);
     finish(span, undefined, error);
   });
 }

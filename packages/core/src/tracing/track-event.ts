@@ -3,7 +3,7 @@ import { ensureClient } from '../client.js';
 import { activeRequest, activeSpan } from '../context/context.js';
 import { debug } from '../diag.js';
 import { SEVERITY } from '../export/log-types.js';
-import { metadataAttributes } from '../context/metadata.js';
+import { currentMetadata, metadataAttributes } from '../context/metadata.js';
 import { nowMs } from './time.js';
 import type { RequestMetadata } from '../types.js';
 
@@ -49,7 +49,7 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
 /**
  * Records a custom event (a sign-up, a checkout, a feature used) as an OTLP log record with
  * `event_name` `tracekit.event`, linked to the active trace and span, with the request ID and
- * the request's metadata. It goes to `.tracekit/logs.jsonl` by default and to `/v1/logs` with
+ * the request's metadata (and any `withMetadata` scope). It goes to `.tracekit/logs.jsonl` by default and to `/v1/logs` with
  * OTLP. `properties` become attributes (objects as a JSON preview); `metadata` is merged over
  * the request's `setMetadata` identifiers. Never throws and never blocks: a full queue drops
  * the event and counts it in `client.stats().logsDropped`.
@@ -82,7 +82,8 @@ export function trackEvent(name: string, properties?: Record<string, unknown>, m
       if (dropped > 0) attributes['tracekit.event.dropped_properties'] = dropped;
     }
     const request = activeRequest();
-    const merged = request?.metadata || metadata ? { ...request?.metadata, ...(metadata !== null && typeof metadata === 'object' ? metadata : {}) } : undefined;
+    const base = currentMetadata();
+    const merged = base || metadata ? { ...base, ...(metadata !== null && typeof metadata === 'object' ? metadata : {}) } : undefined;
     if (merged) Object.assign(attributes, metadataAttributes(merged));
     attributes['tracekit.event.name'] = name;
     if (request) attributes['tracekit.request_id'] = request.requestId;

@@ -1,0 +1,192 @@
+import { context, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { getClient, type TracekitClient } from '../client.js';
+import { isTracingSuppressed } from '../context/context.js';
+import { AICall } from './ai-call.js';
+import { TK_AI } from './attributes.js';
+import { detectAIRequest, type AIRequestShape } from './detect.js';
+import { obj } from './json-util.js';
+import { createReader } from './readers.js';
+import { readRequestBody, RequestBodyCollector } from './request-body.js';
+import { ResponseBodyObserver } from './response-body.js';
+import { sdkCallOf } from './sdk-marker.js';
+import { readRequestParameters } from './span-builder.js';
+import { newFacts } from './types.js';
+
+/** The parts of undici's internal request object used here (Node 20's undici 6 to Node 24's undici 7). */
+export interface UndiciRequestLike {
+  method: string;
+  origin: string | URL;
+  path: string;
+  headers: unknown;
+  body: unknown;
+  onData?: (chunk: Uint8Array) => unknown;
+}
+
+/** Reads a request header from undici's flat `[name, value, ...]` array (or its older raw string). */
+function undiciHeader(headers: unknown, name: string): string | undefined {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      const k = headers[i];
+      if (typeof k === 'string' && k.length === name.length && k.toLowerCase() === name) return String(headers[i + 1]);
+    }
+    return undefined;
+  }
+  if (typeof headers === 'string') {
+    for (const line of headers.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
+    }
+  }
+  return undefined;
+}
+
+/** Reads a response header from undici's `[Buffer, Buffer, ...]` raw headers. */
+function rawHeader(headers: unknown, name: string): string | undefined {
+  if (!Array.isArray(headers)) return undefined;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const k = headers[i] as Buffer | string;
+    if (k.length === name.length && k.toString().toLowerCase() === name) return String(headers[i + 1]);
+  }
+  return undefined;
+}
+
+/**
+ * One AI request made with `fetch`, observed through undici's diagnostics channels and two
+ * per-request taps installed only on requests recognised as AI calls: the request body's async
+ * iterator (to read the model) and the request's `onData` (to read the response bytes as they
+ * pass, compressed or not, without touching the stream the app reads).
+ */
+export class AIFetchEntry {
+  readonly ai = true;
+  private body: ResponseBodyObserver | undefined;
+  private finished = false;
+
+  constructor(readonly call: AICall) {}
+
+  /** `undici:request:headers`. */
+  headers(response: { statusCode: number; headers: unknown }): void {
+    const d = this.call.details;
+    d.statusCode = response.statusCode;
+    const retryAfter = response.statusCode === 429 || response.statusCode === 503 ? rawHeader(response.headers, 'retry-after') : undefined;
+    if (retryAfter) d.retryAfter = retryAfter;
+    const contentType = rawHeader(response.headers, 'content-type');
+    if (contentType?.includes('text/event-stream')) this.call.facts.stream ??= true;
+    const opts = { capture: this.call.rt.config.captureContent, limit: this.call.rt.config.maxContentLength };
+    this.body = new ResponseBodyObserver(
+      createReader(this.call.facts, opts),
+      { firstChunk: () => this.call.firstChunk(), truncated: () => void (d.truncated = true) },
+      contentType,
+      rawHeader(response.headers, 'content-encoding'),
+    );
+  }
+
+  /** A response body chunk, as undici hands it to fetch. */
+  data(chunk: Uint8Array): void {
+    if (!this.finished) this.body?.chunk(chunk);
+  }
+
+  /** `undici:request:trailers`: the body is complete. */
+  complete(): void {
+    this.finish();
+  }
+
+  /** `undici:request:error`: network failure, abort (the consumer's `break` or `abort()`), or a body cut midway. */
+  error(err: unknown): void {
+    const name = (err as { name?: unknown } | null)?.name;
+    if (name === 'AbortError') this.call.details.aborted = true;
+    else this.call.fail(err);
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.body) this.body.finish(() => this.call.end());
+    else this.call.end();
+  }
+}
+
+function tapRequestBody(request: UndiciRequestLike, call: AICall): void {
+  const body = request.body;
+  if (body === null || body === undefined) return;
+  if (typeof body === 'string') return readRequestBody(body, call);
+  if (body instanceof Uint8Array) return readRequestBody(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), call);
+  const iterable = body as AsyncIterable<unknown>;
+  if (typeof iterable[Symbol.asyncIterator] !== 'function') return;
+  const collector = new RequestBodyCollector(call);
+  // The same chunks, in the same order, to the same writer; only a copy is kept.
+  request.body = (async function* tracekitRequestBody() {
+    try {
+      for await (const chunk of iterable) {
+        collector.add(chunk);
+        yield chunk;
+      }
+    } finally {
+      collector.done();
+    }
+  })();
+}
+
+function tapResponseData(request: UndiciRequestLike, entry: AIFetchEntry): void {
+  const original = request.onData;
+  if (typeof original !== 'function') return;
+  request.onData = function tracekitOnData(this: unknown, chunk: Uint8Array) {
+    try {
+      entry.data(chunk);
+    } catch {
+      // observing must never change what the app receives
+    }
+    return original.call(this, chunk);
+  };
+}
+
+/**
+ * Starts an AI span for a `fetch` request when its shape is an AI call (`undici:request:create`),
+ * as a child of the active span, or as a root span outside any trace (scripts, queue workers).
+ * Returns `undefined` for anything else, after a method check (non-POST) or a few `endsWith`.
+ */
+export function startAIFetch(client: TracekitClient, request: UndiciRequestLike, parent: Context | undefined): AIFetchEntry | undefined {
+  const ai = client.config.ai;
+  if (!ai.enabled) return undefined;
+  const origin = typeof request.origin === 'string' ? request.origin : request.origin.origin;
+  const shape: AIRequestShape | undefined = detectAIRequest(request.method, origin, request.path, (n) => undiciHeader(request.headers, n), ai.providers);
+  if (!shape) return undefined;
+  const ctx = parent ?? ROOT_CONTEXT;
+  const facts = newFacts(shape.api, shape.operation, shape.provider);
+  if (shape.model) facts.requestModel = shape.model;
+  if (shape.stream !== undefined) facts.stream = shape.stream;
+  const sdk = sdkCallOf(ctx);
+  const params = obj(sdk?.params);
+  if (params) readRequestParameters(facts, params);
+  const call = new AICall(client, facts, ctx, shape.host, shape.port);
+  if (sdk) {
+    call.span.setAttribute(TK_AI.source, `${sdk.sdk}.${sdk.method}`);
+    if (params && call.rt.config.captureContent) call.details.requestBody = params;
+  }
+  const resend = Number(undiciHeader(request.headers, 'x-stainless-retry-count'));
+  if (resend > 0) call.span.setAttribute('http.request.resend_count', resend);
+  const entry = new AIFetchEntry(call);
+  if (!params) tapRequestBody(request, call);
+  tapResponseData(request, entry);
+  return entry;
+}
+
+/**
+ * The hook `http/outbound.ts` calls for every `fetch` POST: an AI span when the request is an AI
+ * call made while tracing is on and not suppressed (inside a trace or not), else `undefined`.
+ * Never throws.
+ */
+export function aiFetchFor(request: UndiciRequestLike, traced: Context | undefined): AIFetchEntry | undefined {
+  try {
+    const client = getClient();
+    if (!client || !client.config.enabled) return undefined;
+    let ctx = traced;
+    if (!ctx) {
+      ctx = context.active();
+      if (isTracingSuppressed(ctx)) return undefined;
+    }
+    return startAIFetch(client, request, ctx);
+  } catch {
+    return undefined;
+  }
+}
