@@ -58,6 +58,8 @@ export class CodeInventory {
   private readonly changed = new Set<string>();
   /** Entries dropped to stay within the bound. */
   evicted = 0;
+  /** Called when the inventory changes after the last {@link takeChanged} (once until the next take). */
+  onChange: (() => void) | undefined;
 
   constructor(
     private readonly service: string,
@@ -66,6 +68,7 @@ export class CodeInventory {
 
   /** Counts one captured error's places (see {@link inventoryPlaces}). */
   record(places: readonly InventoryPlace[], now: number = Date.now()): void {
+    const wasClean = this.changed.size === 0;
     for (const place of places) {
       const entry = this.entries.get(place.key);
       if (entry) {
@@ -77,6 +80,7 @@ export class CodeInventory {
       }
       this.changed.add(place.key);
     }
+    if (wasClean && this.changed.size > 0) this.onChange?.();
   }
 
   /** Only when full, and only for a place never seen before: a scan is cheaper than keeping an order on every error. */
