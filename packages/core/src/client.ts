@@ -27,6 +27,8 @@ import type { CodeMonitor } from './monitoring/monitor.js';
 import { startCodeMonitoring, stopCodeMonitoring } from './monitoring/start.js';
 
 const CLIENT_KEY = Symbol.for('tracekit.client');
+/** How soon a changed code inventory is written (besides every `inventoryIntervalMs`). */
+const INVENTORY_CHANGE_DELAY_MS = 1000;
 type Global = Record<symbol, TracekitClient | undefined>;
 
 /** Internal overrides, for tests and the testing entry point. */
@@ -76,6 +78,9 @@ export class TracekitClient {
   readonly sampler: TracekitSampler;
   private readonly inventory: CodeInventory;
   private readonly inventoryTimer: NodeJS.Timeout | undefined;
+  private inventorySoon: NodeJS.Timeout | undefined;
+  /** Steps that write a module's pending state (code inventory, snapshots, metrics) into the pipeline. */
+  private readonly stateWriters: Array<() => void> = [];
   private readonly removeProcessHooks: () => void;
   /** Code monitoring (docs/code-monitoring.md), when `codeMonitoring` is on. */
   readonly monitor: CodeMonitor | undefined;
@@ -115,6 +120,14 @@ export class TracekitClient {
     if (bridge) debug('an OpenTelemetry SDK is registered: spans go through its processors and exporters (useGlobalTracerProvider)');
     this.sampler = new TracekitSampler(config, this.counters, internals.now ?? nowMs);
     this.inventory = new CodeInventory(config.serviceName);
+    // Written within a second of a change (so a kill -9 loses at most that), and every inventoryIntervalMs.
+    this.inventory.onChange = () => {
+      this.inventorySoon ??= setTimeout(() => {
+        this.inventorySoon = undefined;
+        this.emitInventory();
+      }, INVENTORY_CHANGE_DELAY_MS).unref();
+    };
+    this.addStateWriter(() => this.emitInventory());
     // Spans pass through the error recorder, which holds one back only while its errors' details load.
     this.errors = new ErrorRecorder(config, bridge ?? this.processor, this.inventory, this.counters);
     if (bridge) bridge.sink = this.errors;
@@ -177,10 +190,30 @@ export class TracekitClient {
     for (const entry of this.inventory.takeChanged()) this.emitLog(inventoryLogRecord(entry, now));
   }
 
+  /**
+   * Registers a step that writes a module's pending state into the export pipeline (code
+   * inventory, snapshots, metrics): it runs on every flush and exactly once per ending of the
+   * process, whichever it is (signal, `process.exit`, natural exit, `shutdown()`). Synchronous;
+   * a step that throws is reported with `debug` and skipped.
+   */
+  addStateWriter(step: () => void): void {
+    this.stateWriters.push(step);
+  }
+
+  private writeState(): void {
+    for (const step of this.stateWriters) {
+      try {
+        step();
+      } catch (e) {
+        debug(`writing pending state failed: ${String(e)}`);
+      }
+    }
+  }
+
   /** Finishes pending error details and writes everything buffered synchronously: only for the process's last moments. */
   flushSync(): void {
     this.errors.settleSync();
-    this.emitInventory();
+    this.writeState();
     this.processor.flushSync();
     this.logProcessor.flushSync();
   }
@@ -192,6 +225,7 @@ export class TracekitClient {
   async flush(timeoutMs: number = this.config.shutdownTimeoutMs): Promise<void> {
     await this.monitor?.idle();
     await this.errors.idle();
+    this.writeState();
     await Promise.all([this.processor.forceFlush(timeoutMs), this.logProcessor.forceFlush(timeoutMs), this.flushSdk(timeoutMs)]);
   }
 
@@ -215,10 +249,11 @@ export class TracekitClient {
       this.removeHooks();
       this.removeProcessHooks();
       clearInterval(this.inventoryTimer);
+      clearTimeout(this.inventorySoon);
       stopCodeMonitoring(this.monitor);
       await this.monitor?.idle();
       await this.errors.idle();
-      this.emitInventory();
+      this.writeState();
       const timeoutMs = this.config.shutdownTimeoutMs;
       await Promise.all([this.processor.shutdown(timeoutMs), this.logProcessor.shutdown(timeoutMs), this.flushSdk(timeoutMs)]);
     })();
