@@ -30,6 +30,10 @@ export { EXCEPTION_EVENT } from './errors/process-errors.js';
 export { activeRequest, suppressTracing, isTracingSuppressed } from './context/context.js';
 export type { RequestState } from './context/request-state.js';
 export { TracekitSpan } from './tracing/span.js';
+/** For bench/ledger.mjs (the cost ledger in docs/performance.md). */
+export { newSpanId, newTraceId } from './tracing/ids.js';
+export { requestAttributes } from './http/http-attributes.js';
+export { traceLineBytesEncoder } from './export/otlp-json-bytes.js';
 export { safeCall } from './lifecycle/hooks.js';
 export { warnOnce } from './diag.js';
 export { compilePathRules } from './http/ignore.js';

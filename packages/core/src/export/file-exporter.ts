@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { traceLineEncoder } from './otlp-json-string.js';
+import { traceLineBytesEncoder, type LineEncoder } from './otlp-json-bytes.js';
 import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
 /** Options of {@link JsonlFile}. */
@@ -79,11 +79,11 @@ export class JsonlFile {
  */
 export class FileSpanExporter implements SpanExporter {
   private readonly out: JsonlFile;
-  private readonly encode: (spans: ReadableSpan[]) => Buffer;
+  private readonly encode: LineEncoder;
 
   constructor(file: string, options: JsonlFileOptions, meta: ExportMeta) {
     this.out = new JsonlFile(file, options);
-    this.encode = traceLineEncoder(meta);
+    this.encode = traceLineBytesEncoder(meta);
   }
 
   get file(): string {
@@ -92,12 +92,21 @@ export class FileSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return Promise.resolve();
-    return this.out.append(this.encode(spans));
+    const line = this.encode(spans);
+    const written = this.out.append(line);
+    // Once written (or failed), the line's memory serves the next batch.
+    written.then(
+      () => this.encode.recycle(line),
+      () => this.encode.recycle(line),
+    );
+    return written;
   }
 
   exportSync(spans: ReadableSpan[]): void {
     if (spans.length === 0) return;
-    this.out.appendSync(this.encode(spans));
+    const line = this.encode(spans);
+    this.out.appendSync(line);
+    this.encode.recycle(line);
   }
 
   shutdown(): Promise<void> {

@@ -1,0 +1,312 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import { msToNanoString } from '../tracing/time.js';
+import { spanJson, traceRequestEncoder } from './otlp-json-string.js';
+import type { ExportMeta, ReadableSpan } from './types.js';
+
+// The file store's encoder: OTLP/JSON written byte by byte into one reused buffer, identical to
+// `JSON.stringify(toOtlpTraceRequest(...))` (a test compares them on hostile input).
+//
+// Why not strings: a span's JSON built by concatenation is a rope of ~80 pieces, and writing it
+// into a buffer first flattens it into a new string: per span, the flattening cost more than
+// building the string did (docs/performance.md). Here plain ASCII (almost every trace ID, name,
+// key and value) is copied one character at a time, and anything else (quotes, control
+// characters, non-ASCII) goes through JSON.stringify and a UTF-8 write, exactly as before.
+
+/** Node's Buffer has `latin1Write` (what `write(s, o, 'latin1')` calls), untyped in @types/node. */
+type Out = Buffer & { latin1Write(s: string, offset: number): number };
+
+let buf = Buffer.allocUnsafe(0) as Out;
+let off = 0;
+
+function grow(n: number): void {
+  if (off + n <= buf.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + n, 64 * 1024));
+  buf.copy(bigger, 0, 0, off);
+  buf = bigger as Out;
+}
+
+// Copying a few dozen bytes from a Uint8Array with `set` costs about a fifth of writing the same
+// string (measured in bench/ledger.mjs's notes): constant pieces are encoded once.
+const constants = new Map<string, Uint8Array>();
+function bytes(s: string): Uint8Array {
+  let b = constants.get(s);
+  if (b === undefined) {
+    b = Buffer.from(s, 'utf8');
+    constants.set(s, b);
+  }
+  return b;
+}
+
+function byte(c: number): void {
+  grow(1);
+  buf[off++] = c;
+}
+
+function put(b: Uint8Array): void {
+  grow(b.length);
+  buf.set(b, off);
+  off += b.length;
+}
+
+// Printable ASCII without quote or backslash needs no escaping and is one byte per character.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** Writes `s` as a JSON string literal, exactly as JSON.stringify would. */
+function str(s: string): void {
+  if (s.length < 1024 && PLAIN.test(s)) {
+    grow(s.length + 2);
+    const b = buf;
+    b[off++] = 0x22;
+    off += b.latin1Write(s, off);
+    b[off++] = 0x22;
+    return;
+  }
+  const json = JSON.stringify(s);
+  grow(json.length * 3);
+  off += buf.write(json, off, 'utf8');
+}
+
+/** Writes a string that is plain ASCII by construction (numbers). */
+function ascii(s: string): void {
+  grow(s.length);
+  off += buf.latin1Write(s, off);
+}
+
+/** Epoch milliseconds as OTLP's decimal string of nanoseconds (msToNanoString's digits), quoted. */
+function nanos(ms: number): void {
+  let whole = Math.floor(ms);
+  let micros = Math.round((ms - whole) * 1e3);
+  if (micros >= 1e3) {
+    whole += 1;
+    micros -= 1e3;
+  }
+  if (whole <= 0 || whole >= 1e15) {
+    const t = msToNanoString(ms);
+    grow(t.length + 2);
+    buf[off++] = 0x22;
+    ascii(t);
+    buf[off++] = 0x22;
+    return;
+  }
+  let digits = 1;
+  for (let w = whole; w >= 10; w = Math.floor(w / 10)) digits++;
+  grow(digits + 8);
+  const b = buf;
+  b[off] = 0x22;
+  let o = off + digits;
+  for (let w = whole; o > off; o--) {
+    const q = Math.floor(w / 10);
+    b[o] = 0x30 + (w - q * 10);
+    w = q;
+  }
+  o = off + digits + 1;
+  b[o++] = 0x30 + Math.floor(micros / 100);
+  b[o++] = 0x30 + (Math.floor(micros / 10) % 10);
+  b[o++] = 0x30 + (micros % 10);
+  b[o++] = 0x30;
+  b[o++] = 0x30;
+  b[o++] = 0x30;
+  b[o++] = 0x22;
+  off = o;
+}
+
+// The constant pieces, encoded once.
+const STRING_VALUE = bytes('{"stringValue":');
+const INT_VALUE = bytes('{"intValue":"');
+const QUOTE_BRACE = bytes('"}');
+const DOUBLE_VALUE = bytes('{"doubleValue":');
+const ARRAY_VALUE = bytes('{"arrayValue":{"values":[');
+const EMPTY_STRING_VALUE = bytes('{"stringValue":""}');
+const ARRAY_END = bytes(']}}');
+const TRACE_ID = bytes('{"traceId":');
+const SPAN_ID = bytes(',"spanId":');
+const PARENT_SPAN_ID = bytes(',"traceState":"","parentSpanId":');
+const FLAGS = bytes(',"flags":');
+const NAME = bytes(',"name":');
+const KIND = bytes(',"kind":');
+const START = bytes(',"startTimeUnixNano":');
+const END = bytes(',"endTimeUnixNano":');
+const ATTRIBUTES = bytes(',"attributes":[');
+const DROPPED_ATTRIBUTES = bytes('],"droppedAttributesCount":');
+const DROPPED_EVENTS = bytes(',"events":[],"droppedEventsCount":');
+const STATUS_CODE = bytes(',"links":[],"droppedLinksCount":0,"status":{"code":');
+const STATUS_MESSAGE = bytes(',"message":');
+const SPAN_END = bytes('}}');
+const C_TRUE = bytes('{"boolValue":true}');
+const C_FALSE = bytes('{"boolValue":false}');
+
+function value(v: AttributeValue): void {
+  switch (typeof v) {
+    case 'string':
+      put(STRING_VALUE);
+      str(v);
+      byte(0x7d);
+      return;
+    case 'boolean':
+      put(v ? C_TRUE : C_FALSE);
+      return;
+    case 'number':
+      if (Number.isInteger(v)) {
+        put(INT_VALUE);
+        ascii(String(v));
+        put(QUOTE_BRACE);
+      } else {
+        put(DOUBLE_VALUE);
+        ascii(JSON.stringify(v));
+        byte(0x7d);
+      }
+      return;
+    default:
+      if (Array.isArray(v)) {
+        put(ARRAY_VALUE);
+        let first = true;
+        for (const item of v as unknown[]) {
+          if (!first) byte(0x2c);
+          first = false;
+          if (item === null || item === undefined) put(EMPTY_STRING_VALUE);
+          else value(item as AttributeValue);
+        }
+        put(ARRAY_END);
+        return;
+      }
+      put(STRING_VALUE);
+      str(String(v));
+      byte(0x7d);
+  }
+}
+
+// Most attributes repeat from span to span (method, scheme, host, port, user agent, route,
+// handler, status): the whole `{"key":..,"value":{..}}` of a repeated string or number is kept
+// as bytes, per key, up to a bound; keys whose values never repeat (request IDs) stop filling.
+const FRAGMENTS_PER_KEY = 64;
+interface KeyEntry {
+  prefix: Uint8Array;
+  fragments: Map<string | number, Uint8Array>;
+}
+const keys = new Map<string, KeyEntry>();
+function keyEntry(k: string): KeyEntry {
+  let e = keys.get(k);
+  if (e === undefined) {
+    e = { prefix: Buffer.from(`{"key":${JSON.stringify(k)},"value":`, 'utf8'), fragments: new Map() };
+    if (keys.size < 4096) keys.set(k, e);
+  }
+  return e;
+}
+
+function attribute(k: string, v: AttributeValue): void {
+  const e = keyEntry(k);
+  if (typeof v === 'string' || typeof v === 'number') {
+    const cached = e.fragments.get(v);
+    if (cached !== undefined) return put(cached);
+    const start = off;
+    put(e.prefix);
+    value(v);
+    byte(0x7d);
+    if (e.fragments.size < FRAGMENTS_PER_KEY && off - start <= 512) e.fragments.set(v, Uint8Array.prototype.slice.call(buf, start, off));
+    return;
+  }
+  put(e.prefix);
+  value(v);
+  byte(0x7d);
+}
+
+function attributes(a: Attributes): void {
+  let first = true;
+  for (const k in a) {
+    const v = a[k];
+    if (v === undefined || v === null) continue;
+    if (!first) byte(0x2c);
+    first = false;
+    attribute(k, v);
+  }
+}
+
+function span(s: ReadableSpan): void {
+  if (s.events || s.links || s.traceState) {
+    // Rare on the hot path (exceptions, links, tracestate): the string encoder, same bytes.
+    const json = spanJson(s);
+    grow(json.length * 3);
+    off += buf.write(json, off, 'utf8');
+    return;
+  }
+  put(TRACE_ID);
+  str(s.traceId);
+  put(SPAN_ID);
+  str(s.spanId);
+  put(PARENT_SPAN_ID);
+  str(s.parentSpanId ?? '');
+  put(FLAGS);
+  ascii(String(s.traceFlags & 0xff));
+  put(NAME);
+  str(s.name);
+  put(KIND);
+  ascii(String(s.kind + 1));
+  put(START);
+  nanos(s.startTime);
+  put(END);
+  nanos(s.endTime);
+  put(ATTRIBUTES);
+  attributes(s.attributes);
+  put(DROPPED_ATTRIBUTES);
+  ascii(String(s.droppedAttributes));
+  put(DROPPED_EVENTS);
+  ascii(String(s.droppedEvents));
+  put(STATUS_CODE);
+  ascii(String(s.status.code));
+  if (s.status.message) {
+    put(STATUS_MESSAGE);
+    str(s.status.message);
+  }
+  put(SPAN_END);
+}
+
+/** A line encoder whose buffers can be handed back for reuse once written. */
+export interface LineEncoder {
+  (spans: ReadableSpan[]): Buffer;
+  /**
+   * Hands back a line this encoder returned, once it was written: the next batch is encoded
+   * into the same memory instead of a new buffer (a fresh half-megabyte buffer costs page
+   * faults on every batch).
+   */
+  recycle(line: Buffer): void;
+}
+
+/**
+ * The file store's line: one OTLP/JSON `ExportTraceServiceRequest` ended with a newline, the
+ * same bytes as `traceRequestEncoder(meta)(spans) + '\n'` in UTF-8.
+ */
+export function traceLineBytesEncoder(meta: ExportMeta): LineEncoder {
+  const head = traceRequestEncoder(meta)([]);
+  const open = Buffer.from(head.slice(0, head.length - ']}]}]}'.length), 'utf8');
+  const closeBytes = bytes(']}]}]}\n');
+  let spare: Buffer | undefined;
+  let sizeHint = 64 * 1024;
+  let lent: Buffer | undefined;
+  const encode = ((spans: ReadableSpan[]) => {
+    buf = (spare !== undefined && spare.length >= sizeHint ? spare : Buffer.allocUnsafe(sizeHint)) as Out;
+    spare = undefined;
+    off = 0;
+    grow(open.length);
+    open.copy(buf, 0);
+    off = open.length;
+    for (let i = 0; i < spans.length; i++) {
+      if (i > 0) byte(0x2c);
+      span(spans[i] as ReadableSpan);
+    }
+    put(closeBytes);
+    sizeHint = Math.min(Math.max(sizeHint, off), 16 * 1024 * 1024);
+    const line = buf.subarray(0, off);
+    lent = buf;
+    // Nothing of the module's state points at the line any more.
+    buf = Buffer.allocUnsafe(0) as Out;
+    off = 0;
+    return line;
+  }) as LineEncoder;
+  encode.recycle = (line: Buffer) => {
+    if (lent !== undefined && line.buffer === lent.buffer) {
+      spare = lent;
+      lent = undefined;
+    }
+  };
+  return encode;
+}
