@@ -20,12 +20,16 @@ export const PUBLIC_API = [
   'getRequestId',
   'getTraceId',
   'init',
+  'instrumentAI',
+  'recordAICall',
   'recordException',
   'setMetadata',
   'shutdown',
+  'startAICall',
   'startSpan',
   'trace',
   'trackEvent',
+  'withMetadata',
   'withSpan',
 ];
 
