@@ -23,7 +23,7 @@ export function readOpenAIError(facts: AICallFacts, body: Record<string, unknown
   const e = obj(body.error);
   if (!e && body.type !== 'error') return false;
   const src = e ?? body;
-  facts.errorType = str(src.type) ?? str(src.code) ?? facts.errorType ?? 'error';
+  facts.errorType = str(src.code) ?? str(src.type) ?? facts.errorType ?? 'error';
   facts.errorMessage = str(src.message) ?? facts.errorMessage;
   return true;
 }

@@ -55,6 +55,7 @@ function handle(req, body, res, log) {
       return sse(res, text, { chunkSize: Number(req.headers['x-fake-split'] ?? 0) });
     }
     if (scenario === 'tools') return json(res, 200, f.openaiToolCall);
+    if (scenario === 'echo-model') return json(res, 200, { ...f.openaiChat, model: params.model });
     if (scenario === 'gzip' || scenario === 'br') {
       const raw = Buffer.from(JSON.stringify(f.openaiChat));
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': scenario });
