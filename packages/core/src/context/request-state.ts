@@ -8,6 +8,11 @@ export interface RequestState {
   /** The request's SERVER span. */
   readonly span: Span;
   readonly framework: string;
+  /**
+   * True when TraceKit generated `requestId` (no valid incoming header): a value TraceKit
+   * produced itself, which the redactor does not scan.
+   */
+  readonly ownRequestId?: boolean;
   /** Set by `setMetadata`; attached to every span of the request when it is exported. */
   metadata: RequestMetadata | undefined;
   /**

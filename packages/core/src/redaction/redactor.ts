@@ -52,6 +52,7 @@ const SAFE_KEYS = new Set([
   'http.request.method', 'url.scheme', 'network.protocol.version', 'http.route', 'tracekit.framework', 'code.function.name',
   'http.response.status_code', 'server.port', 'client.address', 'tracekit.error.fingerprint', 'tracekit.sampling.reason',
 ]);
+const REQUEST_ID_KEY = 'tracekit.request_id';
 const URL_KEYS = new Set(['url.full', 'url.original', 'http.url']);
 const BODY_KEYS = new Set<string>(Object.values(BODY_ATTRIBUTES));
 const CLASS_CACHE_LIMIT = 4096;
@@ -123,12 +124,13 @@ export function createRedactor(config: RedactionConfig, maxBodyBytes = 4096): Re
   };
 
   /** Redacts `attributes`; in place when `inPlace`, else copy-on-write. Returns the result. */
-  const redactAttributes = (attributes: Attributes, inPlace: boolean): Attributes => {
+  const redactAttributes = (attributes: Attributes, inPlace: boolean, ownRequestId?: string): Attributes => {
     let out = attributes;
     let cut: string[] | undefined;
     for (const key in attributes) {
       const value = attributes[key];
       if (value === undefined || value === null) continue;
+      if (ownRequestId !== undefined && value === ownRequestId && key === REQUEST_ID_KEY) continue;
       const cls = classify(key);
       if (cls === SAFE) continue;
       let r = redactValue(cls, value);
@@ -152,7 +154,12 @@ export function createRedactor(config: RedactionConfig, maxBodyBytes = 4096): Re
     span(span: TracekitSpan) {
       if (typeof span.name === 'string') span.name = scan(span.name);
       if (span.status?.message) span.status = { code: span.status.code, message: scan(span.status.message) };
-      if (span.attributes) redactAttributes(span.attributes, true);
+      if (span.attributes) {
+        // A request ID TraceKit generated is its own value: not scanned.
+        const request = span.request;
+        const own = request?.ownRequestId === true && span.attributes[REQUEST_ID_KEY] === request.requestId ? request.requestId : undefined;
+        redactAttributes(span.attributes, true, own);
+      }
       if (span.events) {
         for (const event of span.events) {
           // Event attributes may be the caller's own object: never change it, replace it.

@@ -32,18 +32,30 @@ export function createValueScanner(mask: Masker, userPatterns: readonly RegExp[]
   // Most captured strings repeat from request to request (span names, the user agent, hosts):
   // remember recent ones that held no secret, so they are looked up instead of scanned again.
   // Only clean strings are kept, so no secret stays in memory here.
-  const clean = new Set<string>();
+  // Two generations: when the young set is full it becomes the old one, and a string found in
+  // the old set moves back. Values that never repeat (IDs, timestamps) then age out without
+  // flushing the ones that do repeat, which clearing one full set did every 1024 strings.
+  let clean = new Set<string>();
+  let old = new Set<string>();
   const users = userPatterns.length > 0;
+  const remember = (text: string) => {
+    if (clean.size >= CLEAN_LIMIT) {
+      old = clean;
+      clean = new Set();
+    }
+    clean.add(text);
+  };
   return (text) => {
     // Short strings without "://" cannot hold a built-in pattern: no lookup, no scan.
     if (!users && !worthScanning(text)) return text;
     if (text.length > CLEAN_MAX_LENGTH) return full(text);
     if (clean.has(text)) return text;
-    const out = full(text);
-    if (out === text) {
-      if (clean.size >= CLEAN_LIMIT) clean.clear();
-      clean.add(text);
+    if (old.has(text)) {
+      remember(text);
+      return text;
     }
+    const out = full(text);
+    if (out === text) remember(text);
     return out;
   };
 }
