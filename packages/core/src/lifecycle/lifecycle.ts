@@ -53,6 +53,8 @@ export interface ScopeSettings {
  */
 export class RequestScope implements RequestState, FailureObserver {
   readonly requestId: string;
+  /** TraceKit generated the request ID (see RequestState). */
+  readonly ownRequestId: boolean;
   readonly span: Span;
   readonly context: Context;
   metadata: RequestMetadata | undefined = undefined;
@@ -93,7 +95,9 @@ export class RequestScope implements RequestState, FailureObserver {
     parentContext: Context = context.active(),
   ) {
     this.method = normaliseMethod(info.method);
-    this.requestId = resolveRequestId(info.header(settings.requestIdHeader));
+    const incomingId = info.header(settings.requestIdHeader);
+    this.requestId = resolveRequestId(incomingId);
+    this.ownRequestId = this.requestId !== incomingId;
     this.target = info.target;
     this.startedAt = client.sampler.now();
     // One SERVER span per request: when instrumentation-http already started it, enrich that one.
@@ -278,6 +282,7 @@ export class RequestScope implements RequestState, FailureObserver {
   end(response: ResponseInfo): void {
     if (this.ended) return;
     this.ended = true;
+    this.client.metrics?.recordRequest(this.method, this.route, this.startedAt, response, this.errorSeen);
     if (this.adopted) return this.endAdopted(response);
     if (this.span instanceof UnsampledSpan) return this.endDropped(this.span, response);
     const span = this.span;

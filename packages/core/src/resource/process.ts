@@ -21,7 +21,7 @@ export function detectProcess(input: DetectionInput): Attributes {
     [ATTR_PROCESS_RUNTIME_NAME]: 'nodejs',
     [ATTR_PROCESS_RUNTIME_VERSION]: input.nodeVersion ?? process.versions.node,
     [ATTR_PROCESS_RUNTIME_DESCRIPTION]: 'Node.js',
-    [ATTR_PROCESS_EXECUTABLE_NAME]: input.title ?? (process.title || path.basename(execPath)),
+    [ATTR_PROCESS_EXECUTABLE_NAME]: input.title ?? path.basename(execPath),
     [ATTR_PROCESS_EXECUTABLE_PATH]: execPath,
   };
 }

@@ -21,6 +21,7 @@ export interface DetectionInput {
   platform?: string;
   pid?: number;
   nodeVersion?: string;
+  /** The executable's name; default the base name of `execPath`. */
   title?: string;
   execPath?: string;
 }
