@@ -1,0 +1,18 @@
+import type { Context } from '@opentelemetry/api';
+import type { CallPreview } from './recorder.js';
+
+/** One finished call, read back from the ring buffer at flush time. */
+export interface CallRecord {
+  id: number;
+  /** The function's qualified name, original file (relative to the app root when under it) and line. */
+  name: string;
+  file: string;
+  line: number;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  threw: boolean;
+  error: unknown;
+  context: Context | undefined;
+  previews: CallPreview | undefined;
+}

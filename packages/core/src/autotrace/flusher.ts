@@ -1,0 +1,196 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { getClient, type TracekitClient } from '../client.js';
+import { JsonlFile } from '../export/file-exporter.js';
+import { createRedactor } from '../redaction/redactor.js';
+import { CallAggregator } from './aggregate.js';
+import type { CallRecord } from './call-record.js';
+import { callFlowEvents } from './flow-records.js';
+import { emitFunctionSpan, MAX_SPANS_PER_FLUSH } from './function-spans.js';
+import { relativeToRoot, resolveFunctionTracing, selectsFile, selectsFunction, type FunctionTracingConfig } from './options.js';
+import { RING_CAPACITY, THREW, type CallRecorder } from './recorder.js';
+
+/** How often the ring buffer is emptied, in ms (sooner when it is three quarters full). */
+export const FLUSH_INTERVAL_MS = 250;
+/** Records handled per flush step, so one flush never holds the event loop for long. */
+const STEP = 8192;
+
+interface ClientView {
+  client: TracekitClient;
+  config: FunctionTracingConfig;
+  redact: (text: string) => string;
+  events: JsonlFile | undefined;
+  /** Per function ID: recorded under the run-time include/exclude (`init()` options)? */
+  selected: Array<boolean | undefined>;
+  relFiles: Array<string | undefined>;
+}
+
+/**
+ * Empties the recorder's ring buffer on a timer (unref'd) and at exit: each call is added to
+ * its span's per-function totals; slow and throwing calls become spans; with the `events` file
+ * format every call also becomes ENTER / EXIT / EXCEPTION records, appended in one write per
+ * flush. Until `init()` has made a client there is nothing to send to, and records wait (the
+ * ring drops the newest when full). A client with `enabled: false` turns recording off.
+ */
+export class CallFlusher {
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private view: ClientView | undefined;
+  private readonly aggregator = new CallAggregator();
+  /** Counters for diagnostics and tests. */
+  readonly stats = { calls: 0, spans: 0, events: 0, spansCapped: 0 };
+
+  constructor(private readonly recorder: CallRecorder) {
+    recorder.onPressure = () => this.schedule();
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+    // The last records of a short-lived program: synchronously, before the client's own exit flush.
+    process.once('beforeExit', () => this.flush());
+    process.once('exit', () => this.flush(true));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    }).unref();
+  }
+
+  private clientView(): ClientView | undefined {
+    const client = getClient();
+    if (!client) return undefined;
+    if (this.view?.client === client) return this.view;
+    const config = (client.config as { functionTracing?: FunctionTracingConfig }).functionTracing ?? resolveFunctionTracing({ ...client.options }, process.env);
+    const redactor = createRedactor(client.config.redaction);
+    const events = client.config.exporter === 'file' && client.config.fileFormat === 'events'
+      // The span exporter rotates the file; this writer only appends whole batches to it.
+      ? new JsonlFile(client.config.file, { maxBytes: Number.MAX_SAFE_INTEGER, maxFiles: 0 })
+      : undefined;
+    // The client's own flushes (SIGTERM, SIGINT, beforeExit, exit, tracekit.flush()) drain the ring first.
+    const own = client as unknown as { flush: TracekitClient['flush']; flushSync: TracekitClient['flushSync'] };
+    const flush = own.flush.bind(client);
+    const flushSync = own.flushSync.bind(client);
+    own.flush = (timeoutMs?: number) => {
+      this.flush();
+      return flush(timeoutMs);
+    };
+    own.flushSync = () => {
+      this.flush(true);
+      flushSync();
+    };
+    this.recorder.maxPreviewLength = config.maxPreviewLength;
+    if (events) this.recorder.previews = true;
+    this.view = { client, config, redact: (t) => redactor.attributes({ 'tracekit.function.preview': t })['tracekit.function.preview'] as string, events, selected: [], relFiles: [] };
+    return this.view;
+  }
+
+  /** Handles the waiting records; `sync` at exit writes the events file synchronously. */
+  flush(sync = false): void {
+    const r = this.recorder;
+    if (r.head === r.tail) return;
+    const view = this.clientView();
+    if (!view) return;
+    if (!view.client.config.enabled) {
+      r.enabled = false;
+      this.discard(r.head);
+      return;
+    }
+    try {
+      this.drain(view, sync);
+    } catch {
+      // A flush never throws into the app's timers; what failed is lost.
+      this.discard(r.head);
+    }
+  }
+
+  private discard(upTo: number): void {
+    const r = this.recorder;
+    for (; r.tail < upTo; r.tail++) {
+      const slot = r.tail & (RING_CAPACITY - 1);
+      r.contexts[slot] = undefined;
+      r.thrown[slot] = undefined;
+      r.previewsOf[slot] = undefined;
+    }
+  }
+
+  private drain(view: ClientView, sync: boolean): void {
+    const r = this.recorder;
+    const origin = performance.timeOrigin;
+    const threshold = view.config.functionSpanThresholdMs;
+    const lines: string[] = [];
+    let spans = 0;
+    const tools = { tracer: view.client.tracer, recordError: (span: Parameters<TracekitClient['errors']['record']>[0], err: unknown) => view.client.errors.record(span, err) };
+    const stop = Math.min(r.head, r.tail + STEP * 8);
+    while (r.tail < stop) {
+      const slot = r.tail & (RING_CAPACITY - 1);
+      const at = slot * 4;
+      const id = r.nums[at]!;
+      const call: CallRecord = {
+        id,
+        name: r.names[id] ?? `#${id}`,
+        file: this.relFile(view, id),
+        line: r.lines[id] ?? 0,
+        start: origin + r.nums[at + 1]!,
+        end: origin + r.nums[at + 2]!,
+        threw: (r.nums[at + 3]! & THREW) !== 0,
+        error: r.thrown[slot],
+        context: r.contexts[slot],
+        previews: r.previewsOf[slot],
+      };
+      r.contexts[slot] = undefined;
+      r.thrown[slot] = undefined;
+      r.previewsOf[slot] = undefined;
+      r.tail++;
+      if (!this.isSelected(view, id, call.name)) continue;
+      this.stats.calls++;
+      this.aggregator.add(call);
+      if (call.threw || call.end - call.start >= threshold) {
+        if (spans < MAX_SPANS_PER_FLUSH) {
+          spans++;
+          this.stats.spans++;
+          emitFunctionSpan(call, tools, view.redact);
+        } else this.stats.spansCapped++;
+      }
+      if (view.events) for (const rec of callFlowEvents(call, view.redact)) lines.push(JSON.stringify(rec));
+    }
+    for (const record of this.aggregator.drain(Date.now())) view.client.emitLog(record);
+    if (view.events && lines.length > 0) {
+      this.stats.events += lines.length;
+      const text = lines.join('\n') + '\n';
+      if (sync) view.events.appendSync(text);
+      else void view.events.append(text).catch(() => undefined);
+    }
+    if (r.tail !== r.head) this.schedule();
+  }
+
+  private relFile(view: ClientView, id: number): string {
+    let rel = view.relFiles[id];
+    if (rel === undefined) {
+      const file = this.recorder.files[id] ?? '';
+      rel = relativeToRoot(view.config, file) ?? file;
+      view.relFiles[id] = rel;
+    }
+    return rel;
+  }
+
+  private isSelected(view: ClientView, id: number, name: string): boolean {
+    let s = view.selected[id];
+    if (s === undefined) {
+      const { include, exclude } = view.config;
+      if (include.length === 0 && exclude.length === 0) s = true;
+      else {
+        const file = this.recorder.files[id] ?? '';
+        const rel = relativeToRoot(view.config, file) ?? path.basename(file);
+        s = selectsFile({ ...view.config, root: view.config.root }, path.resolve(view.config.root, rel)) && selectsFunction(view.config, rel, name);
+      }
+      view.selected[id] = s;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import remapping from '@jridgewell/remapping';
+import { LEAST_UPPER_BOUND, originalPositionFor, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping';
+
+/** A source map the file already carries (a compiler's, or tsx's inline one), and where its comment is. */
+export interface InputMap {
+  map: SourceMapInput & { sources: Array<string | null>; sourceRoot?: string };
+  /** The `//# sourceMappingURL=` comment's range, to be replaced by the instrumented file's own. */
+  commentStart: number;
+  commentEnd: number;
+}
+
+const COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)[ \t]*(?:\r?\n)?$/;
+
+/**
+ * Reads the map named by the file's last `sourceMappingURL` comment: an inline `data:` URL or a
+ * file beside it. Any failure means "no map": the instrumented file then maps to itself.
+ */
+export function readInputMap(code: string, file: string): InputMap | undefined {
+  const tail = code.length > 4096 ? code.slice(-4096 - 1024 * 1024) : code;
+  const at = tail.lastIndexOf('sourceMappingURL=');
+  if (at < 0) return undefined;
+  const lineStart = tail.lastIndexOf('\n', at) + 1;
+  const match = COMMENT.exec(tail.slice(lineStart));
+  if (!match?.[1]) return undefined;
+  const offset = code.length - tail.length;
+  const url = match[1];
+  try {
+    let text: string;
+    if (url.startsWith('data:')) {
+      const comma = url.indexOf(',');
+      const meta = url.slice(5, comma);
+      const data = url.slice(comma + 1);
+      text = meta.endsWith(';base64') ? Buffer.from(data, 'base64').toString('utf8') : decodeURIComponent(data);
+    } else {
+      text = fs.readFileSync(path.resolve(path.dirname(file), decodeURIComponent(url)), 'utf8');
+    }
+    const map = JSON.parse(text) as InputMap['map'];
+    if (!Array.isArray(map.sources)) return undefined;
+    // Sources relative to the map's own location become absolute, so stack traces name real files.
+    const base = url.startsWith('data:') ? path.dirname(file) : path.dirname(path.resolve(path.dirname(file), decodeURIComponent(url)));
+    const root = map.sourceRoot ? path.resolve(base, map.sourceRoot) : base;
+    map.sources = map.sources.map((s) => (s === null ? s : s.startsWith('file://') ? s : path.resolve(root, s)));
+    map.sourceRoot = undefined;
+    return { map, commentStart: offset + lineStart + match.index, commentEnd: code.length };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The instrumented file's map composed with the file's own, so positions lead to the original source. */
+export function composeMaps(generated: SourceMapInput, input: InputMap | undefined): ReturnType<typeof remapping> {
+  if (!input) return remapping(generated, () => null);
+  return remapping([generated, input.map], () => null);
+}
+
+/** Looks up original positions of the loaded code through its input map (1-based lines, 0-based columns). */
+export class OriginalPositions {
+  private readonly tracer: TraceMap | undefined;
+
+  constructor(
+    private readonly file: string,
+    input: InputMap | undefined,
+  ) {
+    this.tracer = input ? new TraceMap(input.map) : undefined;
+  }
+
+  at(line: number, column: number): { file: string; line: number; column: number } {
+    if (!this.tracer) return { file: this.file, line, column };
+    const pos = originalPositionFor(this.tracer, { line, column });
+    if (pos.line === null || pos.source === null) {
+      // A column before the first mapping of its line: the nearest mapping to its right.
+      const left = originalPositionFor(this.tracer, { line, column, bias: LEAST_UPPER_BOUND });
+      if (left.line === null || left.source === null) return { file: this.file, line, column };
+      return { file: toPath(left.source), line: left.line, column: left.column ?? 0 };
+    }
+    return { file: toPath(pos.source), line: pos.line, column: pos.column ?? 0 };
+  }
+}
+
+function toPath(source: string): string {
+  if (source.startsWith('file://')) {
+    try {
+      return new URL(source).pathname;
+    } catch {
+      return source;
+    }
+  }
+  return source;
+}
