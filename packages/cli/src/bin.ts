@@ -11,6 +11,10 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   tail: () => import('./commands/tail.js'),
   ui: () => import('./commands/ui.js'),
   open: () => import('./commands/open.js'),
+  run: () => import('./commands/run.js'),
+  analyze: () => import('./commands/analyze.js'),
+  instrument: () => import('./commands/instrument.js'),
+  doctor: () => import('./commands/doctor.js'),
 };
 
 async function usage(): Promise<string> {

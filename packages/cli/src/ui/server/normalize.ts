@@ -32,6 +32,18 @@ export function nanosToMs(ns: string | number | undefined): number {
   return Number.isFinite(n) ? n / 1e6 : 0;
 }
 
+/**
+ * `end - start` of two epoch-nanosecond values in ms, exact to the nanosecond: subtracting the
+ * two as doubles (about 1.8e18) would be off by up to 256 ns.
+ */
+export function nanosDiffMs(start: string | number | undefined, end: string | number | undefined): number {
+  if (typeof start === 'string' && typeof end === 'string' && start.length > 6 && end.length > 6) {
+    const d = Number(end.slice(0, -6)) - Number(start.slice(0, -6)) + (Number(end.slice(-6)) - Number(start.slice(-6))) / 1e6;
+    if (Number.isFinite(d)) return Math.max(0, d);
+  }
+  return Math.max(0, nanosToMs(end) - nanosToMs(start));
+}
+
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE = '0'.repeat(32);
@@ -72,7 +84,8 @@ export function normalizeTraces(req: ExportTraceRequest): NormalizedSpans {
           continue;
         }
         const start = nanosToMs(s.startTimeUnixNano);
-        const end = Math.max(start, nanosToMs(s.endTimeUnixNano));
+        const duration = nanosDiffMs(s.startTimeUnixNano, s.endTimeUnixNano);
+        const end = start + duration;
         out.spans.push({
           traceId,
           spanId,
@@ -81,7 +94,7 @@ export function normalizeTraces(req: ExportTraceRequest): NormalizedSpans {
           kind: typeof s.kind === 'number' ? s.kind : Number(s.kind ?? 0) || 0,
           start,
           end,
-          duration: end - start,
+          duration,
           attributes: plainAttrs(s.attributes),
           events: (s.events ?? []).map((e) => ({ time: nanosToMs(e.timeUnixNano), name: String(e.name ?? ''), attributes: plainAttrs(e.attributes) })),
           links: (s.links ?? []).map((l) => ({ traceId: String(l.traceId ?? ''), spanId: String(l.spanId ?? ''), attributes: plainAttrs(l.attributes) })),

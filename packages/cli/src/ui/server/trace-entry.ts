@@ -72,8 +72,10 @@ export class TraceEntry {
     return this.root?.service ?? '';
   }
 
+  /** From the first start to the last end; the root's own (nanosecond-exact) duration when it spans the trace. */
   get duration(): number {
-    return this.end - this.start;
+    const d = this.end - this.start;
+    return this.root && Math.abs(d - this.root.duration) < 0.001 ? this.root.duration : d;
   }
 
   summary(): TraceSummary {
