@@ -12,7 +12,7 @@ import { breakpointVerdict, coolingEnds, GlobalBudget, type Limited } from './ra
 import { captureContext } from './request-context.js';
 import { breakpointId, callSiteFrom, SiteMapper, stackHere, type CallSite } from './site.js';
 import { snapshotFrames } from './snapshot-stack.js';
-import { SNAPSHOT_EVENT, snapshotId, snapshotRecord, type SnapshotSource } from './snapshot-record.js';
+import { probeLogRecord, SNAPSHOT_EVENT, snapshotId, snapshotRecord, type SnapshotSource } from './snapshot-record.js';
 import { Walker, type WalkResult } from './walker.js';
 
 /** A breakpoint's state; anything but `ARMED` makes `captureSnapshot` return after one property read. */
@@ -105,6 +105,26 @@ export class CodeMonitor {
       this.endpoint = new EndpointPoller(config.breakpointsUrl, host.appRoot, (doc) => this.applyDocument(doc, true), c as never);
       this.endpoint.start();
     }
+  }
+
+  /** The client's counters (probes add theirs). */
+  get hostCounters(): Record<string, number> {
+    return this.host.counters;
+  }
+
+  /** The clock of the limits. */
+  clock(): number {
+    return this.now();
+  }
+
+  /** The redactor's tools (undefined with redaction off). */
+  get tools(): RedactTools | undefined {
+    return this.host.tools;
+  }
+
+  /** Emits a log probe's (redacted) message. */
+  emitProbeLog(probeId: string, file: string, line: number, message: string, pauseMs: number): void {
+    this.host.emitLog(probeLogRecord(nowMs(), probeId, file, line, message, pauseMs));
   }
 
   /** Skip counters for `client.stats()`. */

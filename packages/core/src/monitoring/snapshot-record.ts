@@ -16,7 +16,12 @@ export interface SnapshotSource {
   file: string;
   line: number;
   function?: string;
+  /** Line probes: how long the app was paused. */
+  pauseMs?: number;
 }
+
+/** The OTLP `event_name` of a log probe's message. */
+export const PROBE_LOG_EVENT = 'tracekit.probe.log';
 
 /** A new snapshot ID: 16 hex digits, unique in the process (and, in practice, across processes). */
 export function snapshotId(random: () => number = Math.random): string {
@@ -42,6 +47,7 @@ export function snapshotRecord(id: string, time: number, source: SnapshotSource,
   };
   if (source.label !== undefined) attributes['tracekit.snapshot.label'] = source.label;
   if (source.function) attributes['code.function.name'] = source.function;
+  if (source.pauseMs !== undefined) attributes['tracekit.probe.pause_ms'] = Math.round(source.pauseMs * 1000) / 1000;
   if (walked.omittedTotal > 0) {
     attributes['tracekit.snapshot.omitted_count'] = walked.omittedTotal;
     attributes['tracekit.snapshot.omitted'] = JSON.stringify(walked.omissions);
@@ -56,5 +62,23 @@ export function snapshotRecord(id: string, time: number, source: SnapshotSource,
     attributes,
     traceId: context.traceId,
     spanId: context.spanId,
+  };
+}
+
+/** The record of a log probe's message (already redacted): `event.name` `tracekit.probe.log`. */
+export function probeLogRecord(time: number, probeId: string, file: string, line: number, message: string, pauseMs: number): LogRecordData {
+  return {
+    time,
+    eventName: PROBE_LOG_EVENT,
+    severityNumber: SEVERITY.INFO,
+    severityText: 'INFO',
+    body: message,
+    attributes: {
+      'event.name': PROBE_LOG_EVENT,
+      'tracekit.probe.id': probeId,
+      'code.file.path': file,
+      'code.line.number': line,
+      'tracekit.probe.pause_ms': Math.round(pauseMs * 1000) / 1000,
+    },
   };
 }

@@ -1,0 +1,45 @@
+import type { ProbeStatus } from './model.js';
+import type { Omission, SnapshotValue } from './walker.js';
+
+/** A probe as the worker sets it: its file already absolute and checked to be in the project. */
+export interface WorkerProbe {
+  id: string;
+  file: string;
+  line: number;
+  condition?: string;
+  capture?: string[];
+  log?: string;
+  maxHits: number;
+  /** Worker-internal: look again when a mapped script loads (TypeScript probes). */
+  retry?: boolean;
+}
+
+/** Main thread to worker. */
+export type WorkerInbound = { type: 'set'; probes: WorkerProbe[] } | { type: 'stop' };
+
+/** One frame of a hit, in the generated JavaScript (the main thread maps it). */
+export interface HitFrame {
+  function: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Worker to main thread. */
+export type WorkerOutbound =
+  | { type: 'status'; id: string; status: ProbeStatus; error?: string; generatedLine?: number }
+  | { type: 'debugger'; enabled: boolean }
+  | { type: 'disarmed'; id: string; reason: string }
+  | { type: 'fatal'; error: string }
+  | {
+      type: 'hit';
+      id: string;
+      values?: { [key: string]: SnapshotValue };
+      message?: string;
+      omissions: Omission[];
+      omittedTotal: number;
+      frames: HitFrame[];
+      /** How long the app was paused. */
+      pauseMs: number;
+      hits: number;
+    };

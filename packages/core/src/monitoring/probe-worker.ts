@@ -1,0 +1,338 @@
+/**
+ * The line-probe worker (a `worker_threads` entry, built as `dist/probe-worker.js`). It holds
+ * the only inspector session, connected to the main thread with
+ * `Session.connectToMainThread()` (no port is ever opened). The debugger is enabled only while
+ * at least one probe is set, and disabled when the last one goes. On a hit the app's thread is
+ * paused: this worker evaluates the condition, reads the values under a hard deadline with
+ * `Runtime.getProperties` (never evaluating code in the app), resumes, and only then posts what
+ * it read to the main thread, which redacts and records it.
+ */
+import inspector from 'node:inspector';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { urlToPath } from '../errors/parse-stack.js';
+import { isTrue, evaluate, parseExpression, parseTemplate, type Expr, type PathReader, type Read, type Template } from './expression.js';
+import { PROBE_LIMITS, type WalkLimits } from './limits.js';
+import { ProbeLocator, type ParsedScript } from './probe-location.js';
+import type { WorkerInbound, WorkerOutbound, WorkerProbe } from './probe-protocol.js';
+import { RemoteWalker, type RemoteObject, type RemoteProperty } from './remote-walker.js';
+import type { SnapshotValue } from './walker.js';
+
+interface Settings {
+  walk: WalkLimits;
+  pauseBudgetMs: number;
+  perSecond: number;
+}
+
+interface Armed {
+  spec: WorkerProbe;
+  condition?: Expr;
+  captures?: Array<{ text: string; expr: Expr }>;
+  template?: Template;
+  breakpointId?: string;
+  hits: number;
+  lastHit: number;
+  /** Pause durations (ms) with their end time, for the cost check. */
+  pauses: Array<[number, number]>;
+  disarmed: boolean;
+}
+
+const settings = workerData as Settings;
+const port = parentPort!;
+const send = (m: WorkerOutbound) => port.postMessage(m);
+
+const session = new inspector.Session();
+session.connectToMainThread();
+
+function post<T>(method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T)));
+  });
+}
+
+const scripts = new Map<string, ParsedScript>();
+const locator = new ProbeLocator();
+const probes = new Map<string, Armed>();
+const byBreakpoint = new Map<string, Armed>();
+let enabled = false;
+let changing: Promise<void> = Promise.resolve();
+
+session.on('Debugger.scriptParsed', (m: { params: { scriptId: string; url: string; sourceMapURL?: string } }) => {
+  const { scriptId, url, sourceMapURL } = m.params;
+  if (!url || url.startsWith('node:')) return;
+  scripts.set(scriptId, sourceMapURL ? { url, sourceMapURL } : { url });
+  // A TypeScript probe waiting for its compiled module: try again now that a mapped script loaded.
+  if (sourceMapURL) for (const a of probes.values()) if (!a.breakpointId && !a.disarmed && a.spec.retry) void install(a);
+});
+
+session.on('Debugger.breakpointResolved', (m: { params: { breakpointId: string } }) => {
+  const a = byBreakpoint.get(m.params.breakpointId);
+  if (a) send({ type: 'status', id: a.spec.id, status: 'installed' });
+});
+
+async function setEnabled(on: boolean): Promise<void> {
+  if (on === enabled) return;
+  if (on) {
+    scripts.clear();
+    await post('Debugger.enable', { maxScriptsCacheSize: 0 });
+    enabled = true;
+  } else {
+    await post('Debugger.disable');
+    enabled = false;
+    byBreakpoint.clear();
+  }
+  send({ type: 'debugger', enabled });
+}
+
+function compile(spec: WorkerProbe): Armed | string {
+  const a: Armed = { spec, hits: 0, lastHit: 0, pauses: [], disarmed: false };
+  try {
+    if (spec.condition) a.condition = parseExpression(spec.condition);
+    if (spec.capture) a.captures = spec.capture.map((text) => ({ text, expr: parseExpression(text) }));
+    if (spec.log) a.template = parseTemplate(spec.log);
+  } catch (e) {
+    return `invalid expression: ${(e as Error).message}`;
+  }
+  return a;
+}
+
+async function install(a: Armed): Promise<void> {
+  const target = locator.resolve(a.spec.file, a.spec.line, scripts.values());
+  if (target.kind === 'error') {
+    a.spec.retry = false;
+    send({ type: 'status', id: a.spec.id, status: 'error', error: target.reason });
+    return;
+  }
+  try {
+    const params =
+      target.kind === 'set'
+        ? { url: target.url, lineNumber: target.line - 1, ...(target.column !== undefined ? { columnNumber: target.column } : {}) }
+        : { urlRegex: target.urlRegex, lineNumber: target.line - 1 };
+    const res = await post<{ breakpointId: string; locations: unknown[] }>('Debugger.setBreakpointByUrl', params);
+    a.breakpointId = res.breakpointId;
+    byBreakpoint.set(res.breakpointId, a);
+    if (res.locations.length > 0) send({ type: 'status', id: a.spec.id, status: 'installed', generatedLine: target.line });
+    else if (target.kind === 'set') send({ type: 'status', id: a.spec.id, status: 'error', error: `line ${a.spec.line} has no code V8 can stop at` });
+    else send({ type: 'status', id: a.spec.id, status: 'pending' });
+  } catch (e) {
+    send({ type: 'status', id: a.spec.id, status: 'error', error: String((e as Error).message ?? e) });
+  }
+}
+
+async function remove(a: Armed): Promise<void> {
+  a.disarmed = true;
+  if (a.breakpointId) {
+    byBreakpoint.delete(a.breakpointId);
+    await post('Debugger.removeBreakpoint', { breakpointId: a.breakpointId }).catch(() => undefined);
+    a.breakpointId = undefined;
+  }
+}
+
+async function apply(list: WorkerProbe[]): Promise<void> {
+  const wanted = new Map(list.map((p) => [p.id, p]));
+  for (const [id, a] of probes) {
+    const w = wanted.get(id);
+    if (!w || JSON.stringify(w) !== JSON.stringify(a.spec)) {
+      await remove(a);
+      probes.delete(id);
+    }
+  }
+  await setEnabled(wanted.size > 0);
+  for (const spec of list) {
+    if (probes.has(spec.id)) continue;
+    const a = compile({ ...spec, retry: !/\.[cm]?js$/.test(spec.file) });
+    if (typeof a === 'string') {
+      send({ type: 'status', id: spec.id, status: 'error', error: a });
+      continue;
+    }
+    probes.set(spec.id, a);
+    await install(a);
+  }
+}
+
+port.on('message', (m: WorkerInbound) => {
+  if (m.type === 'set') changing = changing.then(() => apply(m.probes)).catch((e) => send({ type: 'fatal', error: String(e) }));
+  else if (m.type === 'stop') changing = changing.then(() => apply([])).finally(() => session.disconnect());
+});
+
+/** One paused frame's reader: identifiers from its scopes (not the global one), then property steps. */
+function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteObject }>; this?: RemoteObject }, walker: RemoteWalker, deadline: number): {
+  read: PathReader;
+  resolvePath: (e: Extract<Expr, { kind: 'path' }>) => Promise<RemoteObject | undefined>;
+} {
+  const cache = new Map<string, RemoteProperty[]>();
+  const props = async (objectId: string): Promise<RemoteProperty[]> => {
+    let list = cache.get(objectId);
+    if (!list) {
+      if (performance.now() >= deadline) throw new Error('timeout');
+      list = (await getProperties(objectId)).result;
+      cache.set(objectId, list);
+    }
+    return list;
+  };
+  const lookupRoot = async (name: string): Promise<RemoteObject | undefined> => {
+    if (name === 'this') return frame.this;
+    for (const scope of frame.scopeChain) {
+      if (scope.type === 'global' || !scope.object.objectId) continue;
+      const hit = (await props(scope.object.objectId)).find((p) => p.name === name);
+      if (hit) return hit.value;
+    }
+    return undefined;
+  };
+  const resolvePath = async (e: Extract<Expr, { kind: 'path' }>): Promise<RemoteObject | undefined> => {
+    let cur = await lookupRoot(e.root);
+    for (const step of e.steps) {
+      if (!cur || cur.type !== 'object' || !cur.objectId || cur.subtype === 'proxy' || cur.subtype === 'null') return undefined;
+      const p = (await props(cur.objectId)).find((x) => x.name === String(step));
+      // Accessors are never called: a path through a getter reads as undefined.
+      cur = p && 'value' in p ? p.value : undefined;
+    }
+    return cur;
+  };
+  const read: PathReader = async (e) => {
+    const ro = await resolvePath(e);
+    if (!ro) return { primitive: true, value: undefined };
+    switch (ro.type) {
+      case 'string':
+      case 'number':
+      case 'boolean':
+        return { primitive: true, value: ro.value as string };
+      case 'bigint':
+        return { primitive: true, value: BigInt((ro.unserializableValue ?? '0n').replace(/n$/, '')) };
+      case 'undefined':
+        return { primitive: true, value: undefined };
+      default:
+        return ro.subtype === 'null' ? { primitive: true, value: null } : { primitive: false };
+    }
+  };
+  void walker;
+  return { read, resolvePath };
+}
+
+function getProperties(objectId: string): Promise<{ result: RemoteProperty[]; internalProperties?: Array<{ name: string; value?: RemoteObject }> }> {
+  return post('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false });
+}
+
+const show = (r: Read): string => (r.primitive ? (r.value === undefined ? 'undefined' : String(r.value)) : '[object]');
+
+interface PausedFrame {
+  functionName: string;
+  url: string;
+  location: { scriptId: string; lineNumber: number; columnNumber?: number };
+  scopeChain: Array<{ type: string; object: RemoteObject }>;
+  this?: RemoteObject;
+}
+
+session.on('Debugger.paused', (m: { params: { hitBreakpoints?: string[]; callFrames: PausedFrame[]; reason: string } }) => {
+  void onPaused(m.params);
+});
+
+async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedFrame[] }): Promise<void> {
+  const start = performance.now();
+  const deadline = start + settings.pauseBudgetMs - PROBE_LIMITS.pauseSafetyMs;
+  const hits: Array<Extract<WorkerOutbound, { type: 'hit' }>> = [];
+  const hitProbes: Armed[] = [];
+  try {
+    const frame = params.callFrames[0];
+    for (const id of params.hitBreakpoints ?? []) {
+      const a = byBreakpoint.get(id);
+      if (!a || a.disarmed || !frame) continue;
+      hitProbes.push(a);
+      const now = Date.now();
+      if (a.hits >= a.spec.maxHits || (a.lastHit > 0 && now - a.lastHit < 1000 / settings.perSecond)) continue;
+      const walker = new RemoteWalker(getProperties, settings.walk, deadline);
+      const { read, resolvePath } = frameReader(frame, walker, deadline);
+      try {
+        if (a.condition && !(await isTrue(a.condition, read))) continue;
+      } catch {
+        continue;
+      }
+      a.hits++;
+      a.lastHit = now;
+      const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
+      if (a.template) {
+        let text = '';
+        for (const part of a.template) {
+          if (typeof part === 'string') text += part;
+          else {
+            try {
+              text += show(await evaluate(part, read));
+            } catch {
+              text += '[timeout]';
+            }
+          }
+        }
+        hit.message = text;
+      } else {
+        const values: { [key: string]: SnapshotValue } = {};
+        try {
+          if (a.captures) {
+            for (const c of a.captures) {
+              if (performance.now() >= deadline) {
+                walker.omit(c.text, 'timeout');
+                values[c.text] = { $omitted: 'timeout' };
+                continue;
+              }
+              values[c.text] = c.expr.kind === 'path' ? await walker.value(await resolvePath(c.expr), c.text, 1) : (evaluateToValue(await evaluate(c.expr, read)));
+            }
+          } else {
+            // No captures listed: the frame's local variables (local and block scopes).
+            for (const scope of frame.scopeChain) {
+              if (scope.type !== 'local' && scope.type !== 'block') break;
+              if (!scope.object.objectId || performance.now() >= deadline) {
+                walker.omit('', 'timeout');
+                break;
+              }
+              const list = (await getProperties(scope.object.objectId)).result;
+              Object.assign(values, await walker.fields(list, '', 0));
+            }
+          }
+        } catch {
+          walker.omit('', 'timeout');
+        }
+        hit.values = values;
+      }
+      hit.omissions = walker.omissions;
+      hit.omittedTotal = walker.omittedTotal;
+      hit.frames = params.callFrames.slice(0, 20).map((f) => ({
+        function: f.functionName,
+        file: urlToPath(f.url || scripts.get(f.location.scriptId)?.url || ''),
+        line: f.location.lineNumber + 1,
+        column: (f.location.columnNumber ?? 0) + 1,
+      }));
+      hits.push(hit);
+    }
+  } catch (e) {
+    send({ type: 'fatal', error: `reading a paused frame failed: ${String(e)}` });
+  } finally {
+    await post('Debugger.resume').catch(() => undefined);
+  }
+  const pauseMs = performance.now() - start;
+  for (const hit of hits) send({ ...hit, pauseMs });
+  await costCheck(hitProbes, pauseMs);
+}
+
+function evaluateToValue(r: Read): SnapshotValue {
+  if (!r.primitive) return { $type: 'Object' };
+  const v = r.value;
+  if (v === undefined) return { $type: 'undefined' };
+  if (typeof v === 'bigint') return { $type: 'bigint', value: v.toString() };
+  return v;
+}
+
+/** Disarms a probe whose pauses exceed 1% of wall time over 10 s, or that reached its hit limit. */
+async function costCheck(hitProbes: Armed[], pauseMs: number): Promise<void> {
+  const now = performance.now();
+  for (const a of hitProbes) {
+    a.pauses.push([now, pauseMs]);
+    while (a.pauses.length > 0 && a.pauses[0]![0] < now - PROBE_LIMITS.costWindowMs) a.pauses.shift();
+    const total = a.pauses.reduce((s, p) => s + p[1], 0);
+    let reason: string | undefined;
+    if (total > PROBE_LIMITS.maxPauseShare * PROBE_LIMITS.costWindowMs) reason = `pauses took ${total.toFixed(1)} ms in 10 s (over 1% of wall time)`;
+    else if (a.hits >= a.spec.maxHits) reason = `hit limit of ${a.spec.maxHits} reached`;
+    if (reason && !a.disarmed) {
+      await remove(a);
+      send({ type: 'disarmed', id: a.spec.id, reason });
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import type { Omission, OmissionReason, SnapshotValue } from './walker.js';
+import { childPath, omitted } from './walker.js';
+import type { WalkLimits } from './limits.js';
+
+/** The parts of the DevTools protocol's `Runtime.RemoteObject` the walker reads. */
+export interface RemoteObject {
+  type: string;
+  subtype?: string;
+  className?: string;
+  value?: unknown;
+  unserializableValue?: string;
+  description?: string;
+  objectId?: string;
+}
+
+/** `Runtime.PropertyDescriptor`, as far as it is read. */
+export interface RemoteProperty {
+  name: string;
+  value?: RemoteObject;
+  get?: RemoteObject;
+  set?: RemoteObject;
+  enumerable?: boolean;
+  isOwn?: boolean;
+  symbol?: RemoteObject;
+}
+
+/** One `Runtime.getProperties` call (own properties, no getters run, no previews). */
+export type GetProperties = (objectId: string) => Promise<{ result: RemoteProperty[]; internalProperties?: Array<{ name: string; value?: RemoteObject }> }>;
+
+/** A function's name from its description, never its source. */
+function functionName(description: string | undefined): string {
+  const m = /^(?:async\s+)?(?:function\*?|class)\s*([\w$]*)/.exec(description ?? '');
+  return m ? m[1]! : '';
+}
+
+/**
+ * Walks values of a paused frame through the debugger (the probe worker's side of the
+ * snapshot walker): the same limits and output format, read with `Runtime.getProperties` only,
+ * so no getter, `toJSON` or Proxy trap ever runs in the app. Reads stop at `deadline`
+ * (`performance.now()` time): what was not read is marked `timeout`. Strings are not redacted
+ * here; the main thread redacts the whole tree before it goes anywhere (`redactTree`).
+ */
+export class RemoteWalker {
+  readonly omissions: Omission[] = [];
+  omittedTotal = 0;
+  timedOut = false;
+  private budget: number;
+
+  constructor(
+    private readonly getProperties: GetProperties,
+    private readonly limits: WalkLimits,
+    private readonly deadline: number,
+  ) {
+    this.budget = limits.maxBytes;
+  }
+
+  omit(path: string, reason: OmissionReason, count?: number): void {
+    this.omittedTotal++;
+    if (reason === 'timeout') this.timedOut = true;
+    if (this.omissions.length < 50) this.omissions.push(count === undefined ? { path, reason } : { path, reason, count });
+  }
+
+  private late(): boolean {
+    return performance.now() >= this.deadline;
+  }
+
+  /** Reads own properties, or undefined when past the deadline. */
+  private async props(objectId: string, path: string): Promise<Awaited<ReturnType<GetProperties>> | undefined> {
+    if (this.late()) {
+      this.omit(path, 'timeout');
+      return undefined;
+    }
+    return this.getProperties(objectId);
+  }
+
+  async value(ro: RemoteObject | undefined, path: string, level: number): Promise<SnapshotValue> {
+    if (!ro) return { $type: 'undefined' };
+    if (this.budget <= 0) {
+      this.omit(path, 'size');
+      return omitted('size');
+    }
+    switch (ro.type) {
+      case 'string':
+        return this.string(String(ro.value), path);
+      case 'number':
+        this.budget -= 8;
+        return ro.unserializableValue !== undefined ? { $type: 'number', value: ro.unserializableValue } : (ro.value as number);
+      case 'boolean':
+        return ro.value as boolean;
+      case 'undefined':
+        return { $type: 'undefined' };
+      case 'bigint':
+        return { $type: 'bigint', value: (ro.unserializableValue ?? '').replace(/n$/, '') };
+      case 'symbol':
+        return { $type: 'symbol', description: this.string(ro.description ?? 'Symbol()', path) };
+      case 'function':
+        return { $type: 'function', name: functionName(ro.description) };
+      default:
+        return this.object(ro, path, level);
+    }
+  }
+
+  private string(text: string, path: string): SnapshotValue {
+    this.budget -= Math.min(text.length, this.limits.maxString) + 2;
+    if (text.length <= this.limits.maxString) return text;
+    this.omit(path, 'size');
+    return omitted('size', 'string', { length: text.length, value: text.slice(0, this.limits.maxString) });
+  }
+
+  private async object(ro: RemoteObject, path: string, level: number): Promise<SnapshotValue> {
+    if (ro.subtype === 'null') return null;
+    if (ro.subtype === 'proxy') {
+      this.omit(path, 'proxy');
+      return omitted('proxy', 'Proxy');
+    }
+    const className = ro.className ?? 'Object';
+    if (ro.subtype === 'date') return { $type: 'Date', value: ro.description ?? '' };
+    if (ro.subtype === 'regexp') return { $type: 'RegExp', value: this.string(ro.description ?? '', path) };
+    if (level > this.limits.maxDepth) {
+      this.omit(path, 'depth');
+      return omitted('depth', ro.subtype === 'array' ? 'Array' : className);
+    }
+    if (!ro.objectId) return { $type: className };
+    if (ro.subtype === 'error') {
+      const out: { [key: string]: SnapshotValue } = { $type: 'Error', $class: className };
+      out.stack = (ro.description ?? '').slice(0, this.limits.maxString * 8);
+      return out;
+    }
+    if (ro.subtype === 'array' || ro.subtype === 'typedarray') return this.array(ro, path, level);
+    if (ro.subtype === 'map' || ro.subtype === 'set') return this.collection(ro, path, level);
+    if (ro.subtype && ro.subtype !== 'node') return { $type: className };
+    const props = await this.props(ro.objectId, path);
+    if (!props) return omitted('timeout', className);
+    const out = await this.fields(props.result, path, level);
+    if (className !== 'Object') out.$class = className;
+    return out;
+  }
+
+  /** Own enumerable string-keyed properties, at most `maxFields`; accessors are shown as `getter`. */
+  async fields(list: RemoteProperty[], path: string, level: number): Promise<{ [key: string]: SnapshotValue }> {
+    const out: { [key: string]: SnapshotValue } = {};
+    const own = list.filter((p) => p.isOwn !== false && p.enumerable !== false && !p.symbol && p.name !== '__proto__');
+    const shown = Math.min(own.length, this.limits.maxFields);
+    for (let i = 0; i < shown; i++) {
+      const p = own[i]!;
+      const at = childPath(path, p.name);
+      this.budget -= p.name.length + 4;
+      if (!('value' in p) && (p.get || p.set)) {
+        this.omit(at, 'getter');
+        out[p.name] = omitted('getter');
+      } else if (this.late()) {
+        this.omit(at, 'timeout');
+        out[p.name] = omitted('timeout');
+      } else out[p.name] = await this.value(p.value, at, level + 1);
+    }
+    if (own.length > shown) {
+      this.omit(path, 'size', own.length - shown);
+      out.$omittedFields = own.length - shown;
+    }
+    return out;
+  }
+
+  private async array(ro: RemoteObject, path: string, level: number): Promise<SnapshotValue> {
+    const props = await this.props(ro.objectId!, path);
+    if (!props) return omitted('timeout', 'Array');
+    const indexed = props.result.filter((p) => /^\d+$/.test(p.name));
+    const lengthProp = props.result.find((p) => p.name === 'length');
+    const length = typeof lengthProp?.value?.value === 'number' ? lengthProp.value.value : indexed.length;
+    const shown = Math.min(indexed.length, this.limits.maxItems);
+    const items: SnapshotValue[] = [];
+    for (let i = 0; i < shown; i++) {
+      const p = indexed[i]!;
+      const at = childPath(path, Number(p.name));
+      if (!('value' in p)) {
+        this.omit(at, 'getter');
+        items.push(omitted('getter'));
+      } else items.push(this.late() ? (this.omit(at, 'timeout'), omitted('timeout')) : await this.value(p.value, at, level + 1));
+    }
+    if (ro.subtype === 'typedarray') {
+      const out: { [key: string]: SnapshotValue } = { $type: ro.className ?? 'TypedArray', length, items };
+      if (length > shown) {
+        this.omit(path, 'size', length - shown);
+        out.$omittedItems = length - shown;
+      }
+      return out;
+    }
+    if (length > shown) {
+      this.omit(path, 'size', length - shown);
+      items.push(omitted('size', undefined, { count: length - shown }));
+    }
+    return items;
+  }
+
+  private async collection(ro: RemoteObject, path: string, level: number): Promise<SnapshotValue> {
+    const isMap = ro.subtype === 'map';
+    const props = await this.props(ro.objectId!, path);
+    if (!props) return omitted('timeout', isMap ? 'Map' : 'Set');
+    const entriesObj = props.internalProperties?.find((p) => p.name === '[[Entries]]')?.value;
+    const sizeMatch = /\((\d+)\)/.exec(ro.description ?? '');
+    const size = sizeMatch ? Number(sizeMatch[1]) : 0;
+    const listed: SnapshotValue[] = [];
+    if (entriesObj?.objectId) {
+      const entries = await this.props(entriesObj.objectId, path);
+      const items = (entries?.result ?? []).filter((p) => /^\d+$/.test(p.name)).slice(0, this.limits.maxItems);
+      for (const item of items) {
+        if (this.late()) {
+          this.omit(path, 'timeout');
+          break;
+        }
+        const entry = item.value?.objectId ? await this.props(item.value.objectId, path) : undefined;
+        const key = entry?.result.find((p) => p.name === 'key')?.value;
+        const value = entry?.result.find((p) => p.name === 'value')?.value;
+        const at = childPath(path, key?.type === 'string' ? String(key.value) : listed.length);
+        if (isMap) listed.push([await this.value(key, `${at}.key`, level + 1), await this.value(value, at, level + 1)]);
+        else listed.push(await this.value(value, at, level + 1));
+      }
+    }
+    const out: { [key: string]: SnapshotValue } = isMap ? { $type: 'Map', size, entries: listed } : { $type: 'Set', size, values: listed };
+    if (size > listed.length) {
+      this.omit(path, 'size', size - listed.length);
+      out.$omittedItems = size - listed.length;
+    }
+    return out;
+  }
+}
