@@ -1,5 +1,6 @@
 import { context, createContextKey, trace, type Context, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { LinkedContext, SPAN_KEY } from './linked-context.js';
 import type { RequestState } from './request-state.js';
 
 const REQUEST_KEY = createContextKey('tracekit.request');
@@ -27,9 +28,9 @@ export function ensureContextManager(): void {
   g[MANAGER_KEY] = true;
 }
 
-/** The context with the request attached. */
+/** The context with the request attached: one small object, the parent is not copied. */
 export function withRequest(ctx: Context, state: RequestState): Context {
-  return trace.setSpan(ctx.setValue(REQUEST_KEY, state), state.span);
+  return new LinkedContext(ctx, REQUEST_KEY, state, SPAN_KEY, state.span);
 }
 
 /** The context with the request attached and the active span left as it is (to start the request's own span in). */

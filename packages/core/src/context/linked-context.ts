@@ -1,0 +1,61 @@
+import { createContextKey, type Context } from '@opentelemetry/api';
+
+/** The key `trace.setSpan` / `trace.getSpan` use (createContextKey is Symbol.for). */
+export const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
+
+/** Past this many links a context is copied into the parent's own kind (lookups stay short). */
+const MAX_DEPTH = 16;
+
+/**
+ * An OpenTelemetry `Context` that adds up to two entries to a parent context without copying it.
+ * The API's own context copies its whole map on every `setValue`; a request's context (its
+ * state and its SERVER span) and each child span's context are one small object each instead
+ * (docs/performance.md). Lookups walk at most {@link MAX_DEPTH} links to the parent; a deeper
+ * chain is copied into the parent's own kind of context.
+ */
+export class LinkedContext implements Context {
+  private readonly depth: number;
+
+  constructor(
+    private readonly parent: Context,
+    private readonly key: symbol,
+    private readonly value: unknown,
+    private readonly key2?: symbol,
+    private readonly value2?: unknown,
+  ) {
+    this.depth = parent instanceof LinkedContext ? parent.depth + 1 : 1;
+  }
+
+  getValue(key: symbol): unknown {
+    if (key === this.key) return this.value;
+    if (key === this.key2 && key !== undefined) return this.value2;
+    return this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    if (this.depth >= MAX_DEPTH) return this.flatten().setValue(key, value);
+    return new LinkedContext(this, key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    // A deleted key reads as undefined, as in the API's context.
+    if (this.depth >= MAX_DEPTH) return this.flatten().deleteValue(key);
+    return new LinkedContext(this, key, undefined);
+  }
+
+  /** The same entries on the first ancestor that is not linked (copied with its own setValue). */
+  private flatten(): Context {
+    const links: LinkedContext[] = [];
+    let base: Context = this;
+    while (base instanceof LinkedContext) {
+      links.push(base);
+      base = base.parent;
+    }
+    for (let i = links.length - 1; i >= 0; i--) {
+      const link = links[i]!;
+      base = link.value === undefined ? base.deleteValue(link.key) : base.setValue(link.key, link.value);
+      if (link.key2 !== undefined) base = link.value2 === undefined ? base.deleteValue(link.key2) : base.setValue(link.key2, link.value2);
+    }
+    return base;
+  }
+}
