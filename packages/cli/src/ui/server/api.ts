@@ -67,7 +67,7 @@ export async function handleApi(ctx: ApiContext, url: URL, res: ServerResponse):
       return group ? sendJson(res, 200, group) : sendJson(res, 404, { error: 'no such error group' });
     }
     case 'routes': {
-      const window = WINDOWS[p.get('window') ?? '1h'] ?? (p.get('window') === 'all' ? Number.MAX_SAFE_INTEGER / 2 : 3_600_000);
+      const window = WINDOWS[p.get('window') ?? '1h'] ?? (p.get('window') === 'all' ? Number.POSITIVE_INFINITY : 3_600_000);
       return sendJson(res, 200, routeStats(store, window));
     }
     case 'inventory':

@@ -17,13 +17,15 @@ interface Acc {
 }
 
 /**
- * Per-route request rate, error rate and p50/p95/p99 duration over the window ending at `now`,
+ * Per-route request rate, error rate and p50/p95/p99 duration over the window ending at `now`
+ * (`Infinity`: everything held),
  * from each trace's root SERVER span (a 5xx status or an error status counts as an error), and,
  * when apps send them, from `http.server.request.duration` histograms of OTLP metrics.
  */
 export function routeStats(store: TelemetryStore, windowMs: number, now: number = Date.now()): RouteStatsDto[] {
-  const from = now - windowMs;
+  const from = Number.isFinite(windowMs) ? now - windowMs : -Infinity;
   const acc = new Map<string, Acc>();
+  let earliest = now;
   for (const trace of store.traces.values()) {
     const root = trace.root;
     if (!root || root.kind !== 2 || root.start < from || root.start > now) continue;
@@ -34,10 +36,12 @@ export function routeStats(store: TelemetryStore, windowMs: number, now: number 
     let e = acc.get(key);
     if (!e) acc.set(key, (e = { service: root.service, method, route, durations: [], errors: 0 }));
     e.durations.push(root.duration);
+    if (root.start < earliest) earliest = root.start;
     const status = Number(a['http.response.status_code']);
     if (root.status.code === 2 || status >= 500) e.errors++;
   }
-  const seconds = Math.max(1, windowMs / 1000);
+  // "Everything held": the rate is over the time since the earliest request.
+  const seconds = Math.max(1, (Number.isFinite(windowMs) ? windowMs : now - earliest) / 1000);
   const rows = new Map<string, RouteStatsDto>();
   for (const [key, e] of acc) {
     const sorted = e.durations.sort((x, y) => x - y);

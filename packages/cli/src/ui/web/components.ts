@@ -29,8 +29,8 @@ export function AttrTable({ attrs, filterLink }: { attrs: Attrs; filterLink?: (k
 }
 
 /** A sortable column header for tables whose sort lives in the URL. */
-export function SortHeader({ label, field, sort, order, href }: { label: string; field: string; sort: string; order: string; href: (field: string, order: string) => string }) {
+export function SortHeader({ label, field, sort, order, href, num }: { label: string; field: string; sort: string; order: string; href: (field: string, order: string) => string; num?: boolean }) {
   const active = sort === field;
   const next = active && order === 'desc' ? 'asc' : 'desc';
-  return html`<th aria-sort=${active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}><a href=${href(field, next)}>${label}${active ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</a></th>`;
+  return html`<th class=${num ? 'num' : ''} aria-sort=${active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}><a href=${href(field, next)}>${label}${active ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</a></th>`;
 }

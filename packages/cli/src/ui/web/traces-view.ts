@@ -116,13 +116,13 @@ export function TracesView({ route }: { route: Route }) {
           <thead><tr>
             <${SortHeader} label="Start" field="start" sort=${sort} order=${order} href=${sortHref} />
             <th>Service</th><th>Request</th><th>Status</th>
-            <${SortHeader} label="Duration" field="duration" sort=${sort} order=${order} href=${sortHref} />
-            <${SortHeader} label="Spans" field="spans" sort=${sort} order=${order} href=${sortHref} />
+            <${SortHeader} label="Duration" field="duration" sort=${sort} order=${order} href=${sortHref} num=${true} />
+            <${SortHeader} label="Spans" field="spans" sort=${sort} order=${order} href=${sortHref} num=${true} />
             <th>Request ID</th>
           </tr></thead>
           <tbody>${traces.map(
             (t, i) => html`<tr key=${t.traceId} data-trace-id=${t.traceId} data-selected=${i === selected ? 'true' : 'false'} class=${t.errorCount > 0 ? 'has-error' : ''} onClick=${() => navigate(`/traces/${t.traceId}`)}>
-              <td class="num">${time(t.start)}</td>
+              <td class="nowrap">${time(t.start)}</td>
               <td>${t.service}</td>
               <td><a href=${`/traces/${t.traceId}`}>${t.method ? html`<span class="method">${t.method}</span> ${t.route ?? t.path ?? t.name}` : t.name}</a></td>
               <td class=${statusClass(t.statusCode)}>${t.statusCode ?? ''}${t.errorCount > 0 ? html` <span class="badge err">${t.errorCount} error${t.errorCount === 1 ? '' : 's'}</span>` : ''}</td>

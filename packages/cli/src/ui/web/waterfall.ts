@@ -90,7 +90,8 @@ export function Waterfall({ rows, start, duration, selected, matches, onSelect }
             <span class=${`kind k${span.kind}`}>${KINDS[span.kind]?.[0] ?? '?'}</span> <span class="span-name">${span.name}</span>
             ${span.service !== rows[0]?.span.service ? html` <span class="muted small">${span.service}</span>` : ''}
           </div>
-          <div class="wf-track"><div class="wf-bar" style=${{ left: `${left}%`, width: `${width}%` }}></div><span class="wf-dur" style=${{ left: `${Math.min(left + width, 88)}%` }}>${ms(span.duration)}</span></div>
+          <div class="wf-track"><div class="wf-bar" style=${{ left: `${left}%`, width: `${Math.min(width, 100 - left)}%` }}></div></div>
+          <div class="wf-dur">${ms(span.duration)}</div>
         </div>`;
       })}
     </div>
