@@ -52,6 +52,8 @@ export interface MonitorHost {
 export interface ProbeController {
   apply(probes: ProbeEntry[]): void;
   entries(): ProbeEntry[];
+  /** Whether the worker has the V8 debugger enabled now, and how often it enabled it. */
+  debuggerState(): { enables: number; enabled: boolean };
   stop(): void;
 }
 

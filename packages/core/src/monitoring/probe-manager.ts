@@ -102,6 +102,10 @@ export class ProbeManager implements ProbeController {
     return this.list;
   }
 
+  debuggerState(): { enables: number; enabled: boolean } {
+    return { ...debuggerState };
+  }
+
   apply(probes: ProbeEntry[]): void {
     const before = new Map(this.list.map((p) => [p.id, p]));
     const now = Date.now();

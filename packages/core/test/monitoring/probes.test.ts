@@ -1,0 +1,208 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getClient, shutdown } from '../../src/index.js';
+import { debuggerState } from '../../src/monitoring/probe-manager.js';
+import type { BreakpointsDocument, ProbeEntry } from '../../src/monitoring/model.js';
+import { monitored } from './helpers.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const APP = path.join(here, 'fixtures', 'probe-app.cjs');
+const CORE = path.resolve(here, '../../dist/index.cjs');
+
+/** The target module; the probe lines are the ones the comments name. */
+const TARGET_JS = `'use strict';
+function checkout(order, user) {
+  const total = order.items.reduce((s, it) => s + it.qty * 10, 0);
+  const label = 'order-' + order.id; // probe line 4
+  return { total, label, user: user.name };
+}
+function never(flag) {
+  const unused = flag + 1; // probe line 8: never runs
+  return unused;
+}
+module.exports = { checkout, never };
+`;
+
+/** The same in TypeScript: types shift nothing, but the compiled lines differ (the helper and the blank lines go). */
+const TARGET_TS = `interface Item { sku: string; qty: number }
+interface Order { id: number; items: Item[]; card: string }
+interface User { id: number; name: string; password: string }
+
+export function checkout(order: Order, user: User): { total: number; label: string } {
+  const total: number = order.items.reduce((s: number, it: Item) => s + it.qty * 10, 0);
+
+
+  const label: string = \`order-\${order.id}\`; // probe line 9
+  return { total, label };
+}
+`;
+
+interface Project {
+  dir: string;
+  bpFile: string;
+  logs: string;
+  child: ChildProcess;
+  state(): Promise<{ debugger: { enables: number; enabled: boolean }; started: boolean; stats: Record<string, number> }>;
+  stop(): Promise<void>;
+}
+
+function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[]): Promise<Project> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-probes-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  fs.mkdirSync(path.join(dir, '.tracekit'));
+  const bpFile = path.join(dir, '.tracekit', 'breakpoints.json');
+  fs.writeFileSync(bpFile, JSON.stringify({ breakpoints: [], probes }));
+  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const ask = <T>(msg: string, type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type === type) {
+          child.off('message', onMessage);
+          resolve(m as T);
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`the app exited (${code}): ${stderr}`)));
+      if (msg) child.send(msg);
+    });
+  return ask('', 'ready').then(() => ({
+    dir,
+    bpFile,
+    logs: path.join(dir, '.tracekit', 'logs.jsonl'),
+    child,
+    state: () => ask('state', 'state'),
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.send('exit');
+    }),
+  }));
+}
+
+type Attr = { key: string; value: Record<string, unknown> };
+interface LogRecord { eventName: string; body?: { stringValue?: string }; attributes: Attr[] }
+
+function records(file: string): LogRecord[] {
+  if (!fs.existsSync(file)) return [];
+  const out: LogRecord[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const req = JSON.parse(line) as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: LogRecord[] }> }> };
+    for (const rl of req.resourceLogs) for (const sl of rl.scopeLogs) out.push(...sl.logRecords);
+  }
+  return out;
+}
+
+const attr = (r: LogRecord, key: string) => {
+  const v = r.attributes.find((a) => a.key === key)?.value;
+  return v ? (v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue) : undefined;
+};
+
+const probesIn = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as BreakpointsDocument).probes;
+
+let running: Project | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  if (getClient()) await shutdown();
+});
+
+describe('line probes (child processes, built package)', () => {
+  it('capture at a line of a plain JavaScript file, with a condition, redacted; report every status', async () => {
+    running = await project({ 'target.js': TARGET_JS }, 'target.js', [
+      { id: 'p-js', location: 'target.js:4', condition: 'user.id == 42', enabled: true },
+      { id: 'p-log', location: 'target.js:5', log: 'total {total} for {user.name}', enabled: true },
+      { id: 'p-never', location: 'target.js:8', enabled: true },
+      { id: 'p-nowhere', location: 'target.js:400', enabled: true },
+      { id: 'p-bad', location: 'target.js:4', condition: 'user.save()', enabled: true },
+    ]);
+    const p = running;
+    await vi.waitFor(() => {
+      const snaps = records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot');
+      const logs = records(p.logs).filter((r) => r.eventName === 'tracekit.probe.log');
+      expect(snaps.length).toBeGreaterThan(0);
+      expect(logs.length).toBeGreaterThan(0);
+    }, { timeout: 15_000, interval: 100 });
+    const snap = records(p.logs).find((r) => r.eventName === 'tracekit.snapshot')!;
+    const vars = JSON.parse(snap.body!.stringValue!) as Record<string, Record<string, unknown>>;
+    expect(vars.user!.id).toBe(42);
+    expect(vars.user!.name).toBe('ann');
+    expect(vars.user!.password).toBe('***');
+    expect(String(vars.order!.card)).not.toContain('4111 1111 1111 1111');
+    expect(vars.total).toBe(20);
+    expect(vars.label).toEqual({ $type: 'undefined' });
+    expect(attr(snap, 'tracekit.probe.id')).toBe('p-js');
+    expect(attr(snap, 'code.file.path')).toBe('target.js');
+    expect(Number(attr(snap, 'code.line.number'))).toBe(4);
+    expect(Number(attr(snap, 'tracekit.probe.pause_ms'))).toBeGreaterThan(0);
+    const frames = JSON.parse(String(attr(snap, 'tracekit.snapshot.stack'))) as Array<{ function: string; file: string; line: number; in_app: boolean }>;
+    expect(frames[0]).toMatchObject({ function: 'checkout', file: 'target.js', line: 4, in_app: true });
+    const log = records(p.logs).find((r) => r.eventName === 'tracekit.probe.log')!;
+    expect(log.body!.stringValue).toBe('total 20 for ann');
+    await vi.waitFor(() => {
+      const byId = Object.fromEntries(probesIn(p.bpFile).map((x) => [x.id, x]));
+      expect(byId['p-js']).toMatchObject({ status: 'installed' });
+      expect(byId['p-never']).toMatchObject({ status: 'installed', hits: 0 });
+      expect(byId['p-nowhere']).toMatchObject({ status: 'error', error: expect.stringContaining('line 400 does not exist') });
+      expect(byId['p-bad']).toMatchObject({ status: 'error', error: expect.stringContaining('invalid expression') });
+    }, { timeout: 5000, interval: 100 });
+    const state = await p.state();
+    expect(state.debugger).toEqual({ enables: 1, enabled: true });
+    expect(state.stats.probeHits).toBeGreaterThan(0);
+
+    // The last probe removed: the debugger is disabled again.
+    fs.writeFileSync(p.bpFile, JSON.stringify({ breakpoints: [], probes: [] }));
+    await vi.waitFor(async () => expect((await p.state()).debugger).toEqual({ enables: 1, enabled: false }), { timeout: 5000, interval: 100 });
+  });
+
+  it('fires a probe set on a TypeScript line, through the source map', async () => {
+    const out = ts.transpileModule(TARGET_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true }, fileName: 'target.ts' });
+    const js = out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, '//# sourceMappingURL=target.js.map');
+    running = await project({ 'target.ts': TARGET_TS, 'target.js': js, 'target.js.map': out.sourceMapText! }, 'target.js', [
+      { id: 'p-ts', location: 'target.ts:9', capture: ['total', 'order.id', 'user'], enabled: true },
+      { id: 'p-ts-blank', location: 'target.ts:7', enabled: true },
+    ]);
+    const p = running;
+    await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 15_000, interval: 100 });
+    const snap = records(p.logs).find((r) => r.eventName === 'tracekit.snapshot')!;
+    const vars = JSON.parse(snap.body!.stringValue!) as Record<string, unknown>;
+    expect(vars.total).toBe(20);
+    expect(typeof vars['order.id']).toBe('number');
+    expect((vars.user as Record<string, unknown>).password).toBe('***');
+    expect(attr(snap, 'code.file.path')).toBe('target.ts');
+    expect(Number(attr(snap, 'code.line.number'))).toBe(9);
+    const frames = JSON.parse(String(attr(snap, 'tracekit.snapshot.stack'))) as Array<{ file: string; line: number; generated?: { line: number } }>;
+    expect(frames[0]).toMatchObject({ file: 'target.ts', line: 9 });
+    await vi.waitFor(() => {
+      const byId = Object.fromEntries(probesIn(p.bpFile).map((x) => [x.id, x]));
+      expect(byId['p-ts']).toMatchObject({ status: 'installed' });
+      expect(byId['p-ts-blank']).toMatchObject({ status: 'error', error: expect.stringContaining('has no code') });
+    }, { timeout: 5000, interval: 100 });
+  });
+
+  it('an app without probes never starts the worker nor enables the debugger', async () => {
+    running = await project({ 'target.js': TARGET_JS }, 'target.js', []);
+    await new Promise((r) => setTimeout(r, 300));
+    const state = await running.state();
+    expect(state.started).toBe(false);
+    expect(state.debugger).toEqual({ enables: 0, enabled: false });
+  });
+});
+
+describe('no debugger when idle (in process)', () => {
+  it('code monitoring on, no probe: no worker, no Debugger.enable, no inspector port', async () => {
+    const m = await monitored();
+    await m.monitor.pollFile();
+    expect(m.monitor.probes).toBeUndefined();
+    expect(debuggerState).toEqual({ enables: 0, enabled: false });
+    expect(inspector.url()).toBeUndefined();
+  });
+});
