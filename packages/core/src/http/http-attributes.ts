@@ -12,6 +12,23 @@ export function normaliseMethod(method: string): string {
 /** Splits `host[:port]` (also `[v6]:port`). */
 export function parseHost(host: string | undefined): { address?: string; port?: number } {
   if (!host) return {};
+  // The common `name` / `name:port` without surrounding spaces, read without the regex below.
+  const first = host.charCodeAt(0);
+  const last = host.charCodeAt(host.length - 1);
+  if (first !== 0x5b && first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) {
+    const colon = host.indexOf(':');
+    if (colon < 0) return { address: host };
+    const digits = host.length - colon - 1;
+    if (colon > 0 && digits >= 1 && digits <= 5) {
+      let port = 0;
+      for (let i = colon + 1; i < host.length; i++) {
+        const c = host.charCodeAt(i) - 0x30;
+        if (c < 0 || c > 9) return {};
+        port = port * 10 + c;
+      }
+      return { address: host.slice(0, colon), port };
+    }
+  }
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host.trim());
   if (!m || !m[1]) return {};
   const out: { address?: string; port?: number } = { address: m[1] };

@@ -39,8 +39,34 @@ export function webRequestInfo(request: Request): RequestInfo {
   };
 }
 
+const DONE = Symbol('tracekit.responseDone');
+type Tracked = ServerResponse & { [DONE]?: ((aborted: boolean) => void) | null };
+
+// One pair of listeners shared by every response: `this` is the response, and the callback waits
+// in a symbol slot on it. No closure, no `once` wrapper and no listener removal per request.
+function sharedFinish(this: Tracked): void {
+  const fn = this[DONE];
+  if (!fn) return;
+  this[DONE] = null;
+  fn(false);
+}
+function sharedClose(this: Tracked): void {
+  const fn = this[DONE];
+  if (!fn) return;
+  this[DONE] = null;
+  fn(!this.writableFinished);
+}
+
 /** Calls `fn` once when a Node response finishes or its connection closes first. */
 export function onResponseDone(res: ServerResponse, fn: (aborted: boolean) => void): void {
+  const tracked = res as Tracked;
+  if (tracked[DONE] === undefined) {
+    tracked[DONE] = fn;
+    res.on('finish', sharedFinish);
+    res.on('close', sharedClose);
+    return;
+  }
+  // A second watcher on the same response (an app with two adapters): listeners of its own.
   let done = false;
   const finish = () => {
     if (done) return;
@@ -59,7 +85,6 @@ export function onResponseDone(res: ServerResponse, fn: (aborted: boolean) => vo
   res.once('finish', finish);
   res.once('close', close);
 }
-
 
 /**
  * Ends the request's scope when the Node response finishes (or its connection closes first).

@@ -128,7 +128,7 @@ export class RequestScope implements RequestState, FailureObserver {
       }
       this.decision = sampler.decideRequest(this.ratioValue, remote, this.method, this.target);
       if (records(this.decision)) {
-        const traceId = remote ? remote.traceId : words!.map(wordHex).join('');
+        const traceId = remote ? remote.traceId : wordHex(words![0]) + wordHex(words![1]) + wordHex(words![2]) + wordHex(words![3]);
         const options = { kind: SpanKind.SERVER, attributes: this.ownAttributes(requestAttributes(info), info), startTime: this.startedAt };
         this.span = tracer.startDecided(name, options, traceId, newSpanId(), remote, this);
         if (this.decision === Decision.PENDING) this.spanHold = [];
