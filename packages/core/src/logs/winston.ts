@@ -1,0 +1,40 @@
+import { currentTraceFields } from './fields.js';
+import { exportEnabled, exportLogRecord, logAttributes, namedSeverity } from './export.js';
+
+/** A winston (logform) format: any object with `transform`. */
+export interface WinstonFormat {
+  transform(info: Record<string | symbol, unknown>, opts?: unknown): Record<string | symbol, unknown> | boolean;
+}
+
+const SKIP: ReadonlySet<string> = new Set(['level', 'message', 'trace_id', 'span_id', 'trace_flags', 'request_id', 'timestamp']);
+
+/**
+ * A winston format that adds `trace_id`, `span_id`, `trace_flags` and `request_id` to every
+ * record logged inside a traced request, and, with `logs: { export: true }`, hands the record to
+ * TraceKit's log pipeline. Put it first in `format.combine` (TraceKit needs no winston import).
+ *
+ * @example
+ * import winston from 'winston';
+ * const logger = winston.createLogger({
+ *   format: winston.format.combine(tracekit.winstonFormat(), winston.format.json()),
+ *   transports: [new winston.transports.Console()],
+ * });
+ */
+export function winstonFormat(): WinstonFormat {
+  return {
+    transform(info) {
+      try {
+        const fields = currentTraceFields();
+        if (fields) Object.assign(info, fields);
+        if (exportEnabled()) {
+          const level = String(info[Symbol.for('level')] ?? info.level ?? 'info');
+          const message = typeof info.message === 'string' ? info.message : String(info.message ?? '');
+          exportLogRecord('winston', namedSeverity(level), level, message, logAttributes(info as Record<string, unknown>, SKIP), fields);
+        }
+      } catch {
+        // never into the app
+      }
+      return info;
+    },
+  };
+}
