@@ -9,6 +9,8 @@ import type { Command } from './commands/command.js';
 const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   view: () => import('./commands/view.js'),
   tail: () => import('./commands/tail.js'),
+  breakpoints: () => import('./commands/breakpoints.js'),
+  probe: () => import('./commands/probe.js'),
   ui: () => import('./commands/ui.js'),
   open: () => import('./commands/open.js'),
   run: () => import('./commands/run.js'),

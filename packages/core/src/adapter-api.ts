@@ -60,3 +60,7 @@ export { BUILTIN_PATTERN_NAMES } from './redaction/builtin-patterns.js';
 export { BODY_ATTRIBUTES, captureNodeBodies, teeNodeResponse, bodyText } from './redaction/body-capture.js';
 export type { BodyCaptureConfig } from './redaction/body-capture.js';
 export type { RequestInfo } from './types.js';
+// Code monitoring's control file, for `tracekit breakpoints` and `tracekit probe` (docs/code-monitoring.md).
+export { parseBreakpoints, serializeBreakpoints, parseLocation, fileInside } from './monitoring/breakpoints-file.js';
+export { parseExpression, parseTemplate, ExpressionError } from './monitoring/expression.js';
+export type { BreakpointEntry, ProbeEntry, ProbeStatus, BreakpointsDocument } from './monitoring/model.js';

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseBreakpoints, serializeBreakpoints, type BreakpointsDocument } from '@tracekit/core/adapter';
+
+/** The breakpoints file the commands edit: `--file`, else `TRACEKIT_BREAKPOINTS_FILE`, else `.tracekit/breakpoints.json` here. */
+export function breakpointsFile(args: string[]): { file: string; rest: string[] } {
+  const rest: string[] = [];
+  let file = process.env.TRACEKIT_BREAKPOINTS_FILE ?? path.join('.tracekit', 'breakpoints.json');
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--file' && i + 1 < args.length) file = args[++i]!;
+    else if (args[i]!.startsWith('--file=')) file = args[i]!.slice('--file='.length);
+    else rest.push(args[i]!);
+  }
+  return { file: path.resolve(file), rest };
+}
+
+/** Reads and validates the file (an absent file is an empty document); throws with the reason when it is invalid. */
+export function readDocument(file: string, root: string): BreakpointsDocument {
+  if (!fs.existsSync(file)) return { breakpoints: [], probes: [] };
+  const result = parseBreakpoints(fs.readFileSync(file, 'utf8'), root);
+  if (!result.ok) throw new Error(`${file} is invalid: ${result.error}`);
+  return result.doc;
+}
+
+/** Writes the file atomically (a temporary file, then a rename), so the app never reads half of it. */
+export function writeDocument(file: string, doc: BreakpointsDocument): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, serializeBreakpoints(doc));
+  fs.renameSync(tmp, file);
+}
+
+/** Left-aligned columns. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
