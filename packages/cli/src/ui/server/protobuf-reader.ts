@@ -19,9 +19,11 @@ export class ProtobufReader {
     readonly buf: Buffer,
     start = 0,
     readonly end = buf.length,
+    view?: DataView,
   ) {
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // One DataView for the whole body: nested messages share it.
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   /** A varint as a number; exact below 2^53, which covers tags, lengths, enums and counts. */
@@ -68,7 +70,12 @@ export class ProtobufReader {
     const hi = this.view.getUint32(this.pos + 4, true);
     this.pos += 8;
     if (hi < 0x200000) return String(hi * TWO_32 + lo);
-    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+    // hi * 2^32 + lo in decimal without BigInt (about 4x cheaper for nanosecond timestamps):
+    // 2^32 = 42949 * 10^5 + 67296, and every partial product below stays under 2^53.
+    const low = hi * 67296 + lo;
+    const high = hi * 42949 + Math.floor(low / 100000);
+    const rest = String(low % 100000);
+    return String(high) + '00000'.slice(rest.length) + rest;
   }
 
   /** An unsigned fixed64 as a number (counts). */
@@ -129,7 +136,7 @@ export class ProtobufReader {
   /** A sub-reader over the next length-delimited field. */
   message(): ProtobufReader {
     const end = this.lengthEnd();
-    const sub = new ProtobufReader(this.buf, this.pos, end);
+    const sub = new ProtobufReader(this.buf, this.pos, end, this.view);
     this.pos = end;
     return sub;
   }
