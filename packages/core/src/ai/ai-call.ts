@@ -33,7 +33,9 @@ export class AICall {
     startTime?: number,
   ) {
     this.rt = aiRuntime(client);
-    const options = { kind: SpanKind.CLIENT, attributes: startAttributes(facts, host, port), ...(startTime === undefined ? {} : { startTime }) };
+    // Dates, not numbers: core reads a number below the process's time origin as a
+    // performance.now() reading, which an epoch time is in a process younger than the duration.
+    const options = { kind: SpanKind.CLIENT, attributes: startAttributes(facts, host, port), ...(startTime === undefined ? {} : { startTime: new Date(startTime) }) };
     this.span = client.tracer.startSpan(aiSpanName(facts), options, parent);
     if (startTime !== undefined) this.t0 -= Date.now() - startTime;
     const metadata = currentMetadata();
@@ -76,7 +78,7 @@ export class AICall {
     } catch (e) {
       debug(`AI span: ${String(e)}`);
     }
-    this.span.end(endTime);
+    this.span.end(endTime === undefined ? undefined : new Date(endTime));
   }
 }
 

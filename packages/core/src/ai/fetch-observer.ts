@@ -111,20 +111,30 @@ function tapRequestBody(request: UndiciRequestLike, call: AICall): void {
   if (body === null || body === undefined) return;
   if (typeof body === 'string') return readRequestBody(body, call);
   if (body instanceof Uint8Array) return readRequestBody(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), call);
-  const iterable = body as AsyncIterable<unknown>;
-  if (typeof iterable[Symbol.asyncIterator] !== 'function') return;
+  // fetch hands undici an async generator over the body; undici's writer iterates it with
+  // for await, which calls the generator's own next(). Shadowing next() on this one object sees
+  // each chunk as it is written, with no extra generator or buffering in between.
+  const gen = body as { next?: (...args: unknown[]) => Promise<IteratorResult<unknown>>; [Symbol.asyncIterator]?: unknown };
+  if (typeof gen.next !== 'function' || typeof gen[Symbol.asyncIterator] !== 'function') return;
+  const next = gen.next;
   const collector = new RequestBodyCollector(call);
-  // The same chunks, in the same order, to the same writer; only a copy is kept.
-  request.body = (async function* tracekitRequestBody() {
+  const seen = (r: IteratorResult<unknown>) => {
     try {
-      for await (const chunk of iterable) {
-        collector.add(chunk);
-        yield chunk;
-      }
-    } finally {
-      collector.done();
+      if (r.done) collector.done();
+      else collector.add(r.value);
+    } catch {
+      // never break the request
     }
-  })();
+    return r;
+  };
+  Object.defineProperty(gen, 'next', {
+    configurable: true,
+    writable: true,
+    value: function tracekitNext(this: unknown, ...args: unknown[]) {
+      const p = next.apply(this, args);
+      return p && typeof (p as Promise<unknown>).then === 'function' ? p.then(seen) : p;
+    },
+  });
 }
 
 function tapResponseData(request: UndiciRequestLike, entry: AIFetchEntry): void {

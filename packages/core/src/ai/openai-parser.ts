@@ -115,6 +115,16 @@ export function createOpenAIReader(facts: AICallFacts, opts: ReaderOptions): Res
         }
         return;
       }
+      // The common case, a plain text delta, is recognised by how it ends and skipped unparsed.
+      if (
+        !first &&
+        !opts.capture &&
+        name === 'message' &&
+        (data.endsWith('"finish_reason":null}]}') || data.endsWith('"finish_reason":null}],"usage":null}')) &&
+        !data.includes('"tool_calls"')
+      ) {
+        return;
+      }
       const wanted =
         first ||
         opts.capture ||

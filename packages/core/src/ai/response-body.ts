@@ -80,8 +80,8 @@ export class ResponseBodyObserver {
   chunk(chunk: Uint8Array): void {
     if (this.failed) return;
     if (this.inflate) {
-      // The wire buffer may be reused by the HTTP client once this returns: zlib gets a copy.
-      this.inflate.write(Buffer.from(chunk));
+      // undici hands each chunk on to fetch's stream as is (it never reuses it), so no copy is needed.
+      this.inflate.write(chunk);
       return;
     }
     this.plain(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -93,7 +93,7 @@ export class ResponseBodyObserver {
       return;
     }
     if (!this.over && this.size + b.length <= MAX_JSON_BYTES) {
-      this.parts.push(Buffer.from(b));
+      this.parts.push(b);
       this.size += b.length;
       return;
     }
@@ -102,7 +102,7 @@ export class ResponseBodyObserver {
       this.head = Buffer.concat(this.parts).subarray(0, EDGE_BYTES);
       this.parts = [];
     }
-    this.tail.push(Buffer.from(b));
+    this.tail.push(b);
     this.tailSize += b.length;
     while (this.tail.length > 1 && this.tailSize - this.tail[0]!.length >= EDGE_BYTES) this.tailSize -= this.tail.shift()!.length;
   }

@@ -4,7 +4,8 @@
  * come out whole. Lines end with `\n`, `\r\n` or `\r`; `data:` lines of one event are joined with
  * `\n`; comments, `id:` and `retry:` are ignored; an event left unfinished at the end of the
  * stream is dropped, as a browser would. UTF-8 decoding across chunk boundaries is the caller's
- * (a `StringDecoder`), so this works on strings only.
+ * (a `StringDecoder`), so this works on strings only. Lines are found with `indexOf` and fields
+ * read in place, so a typical one-event chunk costs one slice for its data.
  */
 export class SseParser {
   private pending = '';
@@ -22,23 +23,29 @@ export class SseParser {
       if (text.charCodeAt(0) === 10) start = 1;
       this.skipLF = false;
     }
+    const hasCR = text.indexOf('\r', start) !== -1;
     while (start < len) {
-      let end = start;
-      let c = 0;
-      // One scan for either line terminator.
-      for (; end < len; end++) {
-        c = text.charCodeAt(end);
-        if (c === 10 || c === 13) break;
+      let end = text.indexOf('\n', start);
+      let cr = false;
+      if (hasCR) {
+        const r = text.indexOf('\r', start);
+        if (r !== -1 && (end === -1 || r < end)) {
+          end = r;
+          cr = true;
+        }
       }
-      if (end === len) {
+      if (end === -1) {
         this.pending += start === 0 ? text : text.slice(start);
         return;
       }
-      const line = this.pending === '' ? text.slice(start, end) : this.pending + text.slice(start, end);
-      this.pending = '';
-      this.line(line);
+      if (this.pending === '') this.line(text, start, end);
+      else {
+        const line = this.pending + text.slice(start, end);
+        this.pending = '';
+        this.line(line, 0, line.length);
+      }
       start = end + 1;
-      if (c === 13) {
+      if (cr) {
         if (start < len) {
           if (text.charCodeAt(start) === 10) start++;
         } else this.skipLF = true;
@@ -46,8 +53,9 @@ export class SseParser {
     }
   }
 
-  private line(line: string): void {
-    if (line === '') {
+  /** One line, `text[start, end)`. */
+  private line(text: string, start: number, end: number): void {
+    if (start === end) {
       if (this.data !== undefined) {
         const event = this.eventName || 'message';
         const data = this.data;
@@ -57,13 +65,17 @@ export class SseParser {
       } else this.eventName = '';
       return;
     }
-    const first = line.charCodeAt(0);
-    if (first === 58 /* : comment */) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
-    else if (field === 'event') this.eventName = value;
+    if (text.charCodeAt(start) === 58 /* : comment */) return;
+    let colon = text.indexOf(':', start);
+    if (colon === -1 || colon > end) colon = end;
+    let valueStart = colon + 1;
+    if (valueStart < end && text.charCodeAt(valueStart) === 32) valueStart++;
+    const fieldLength = colon - start;
+    if (fieldLength === 4 && text.startsWith('data', start)) {
+      const value = valueStart >= end ? '' : text.slice(valueStart, end);
+      this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    } else if (fieldLength === 5 && text.startsWith('event', start)) {
+      this.eventName = valueStart >= end ? '' : text.slice(valueStart, end);
+    }
   }
 }
