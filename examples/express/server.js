@@ -1,9 +1,12 @@
 // A small shop API traced by TraceKit. Run it with `npm start` (from this folder) and look at
 // the traces with `npx tracekit view` once it has served a few requests.
 import express from 'express';
+import pino from 'pino';
 import * as tracekit from '@tracekit/express';
 
 tracekit.init({ serviceName: 'shop-api' });
+// Log correlation: every line logged inside a request carries trace_id, span_id and request_id.
+const logger = pino({ mixin: tracekit.pinoMixin() });
 
 const users = new Map([
   ['1', { id: '1', name: 'Ada' }],
@@ -27,6 +30,7 @@ app.get('/users/:id', async function getUser(req, res) {
   const user = await db('users.findById', () => users.get(req.params.id));
   if (!user) return res.status(404).json({ error: 'no such user' });
   tracekit.setMetadata({ userId: user.id });
+  logger.info({ userId: user.id }, 'user loaded');
   res.json(user);
 });
 

@@ -19,7 +19,8 @@ function db(operation, fn) {
   }, { 'db.system.name': 'postgresql', 'db.operation.name': operation });
 }
 
-const app = Fastify();
+// Fastify's logger is pino: the mixin puts trace_id, span_id and request_id on request.log lines.
+const app = Fastify({ logger: { mixin: tracekit.pinoMixin() } });
 // First, so that every route (and every plugin registered after it) is traced.
 await app.register(tracekit.tracekitPlugin, { ignore: ['/health'] });
 
@@ -29,6 +30,7 @@ app.get('/users/:id', async function getUser(request, reply) {
   const user = await db('users.findById', () => users.get(request.params.id));
   if (!user) return reply.code(404).send({ error: 'no such user' });
   tracekit.setMetadata({ userId: user.id });
+  request.log.info({ userId: user.id }, 'user loaded');
   return user;
 });
 
