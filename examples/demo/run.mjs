@@ -61,3 +61,4 @@ console.log('Recorded traces:\n');
 console.log(text);
 console.log(`The store: ${path.relative(process.cwd(), store)} (one OTLP/JSON export request per line).`);
 console.log('Look again any time with: npx tracekit view examples/express/.tracekit/traces.jsonl');
+console.log('Or in the browser: cd examples/express && npx tracekit ui   (http://127.0.0.1:4318/)');
