@@ -1,5 +1,4 @@
 import type { Span } from '@opentelemetry/api';
-import type { TracekitSpan } from '../tracing/span.js';
 import type { RequestMetadata } from '../types.js';
 
 /** What core keeps about one request, reachable from its async context. */
@@ -18,6 +17,8 @@ export interface RequestState {
   /**
    * While the request's sampling decision waits for its end: the spans that ended so far
    * (held back), or `'drop'` once the decision dropped them. Undefined: spans go straight on.
+   * Typed loosely so that request state does not import the span (which refers to it): the
+   * request scope keeps `TracekitSpan[]` here.
    */
-  spanHold?: TracekitSpan[] | 'drop' | undefined;
+  spanHold?: unknown[] | 'drop' | undefined;
 }

@@ -1,11 +1,12 @@
 import dc from 'node:diagnostics_channel';
 import http from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { getClient } from '../client.js';
+import { currentClient as getClient } from '../current-client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { errorMessage, errorType } from '../errors/exception.js';
 import { formatTraceparent } from './propagation.js';
 import { AIFetchEntry, aiFetchFor, type UndiciRequestLike } from '../ai/fetch-observer.js';
+import { aiHttpFor } from '../ai/http-observer.js';
 
 const INSTALLED = Symbol.for('tracekit.outbound');
 const SPAN = Symbol('tracekit.outbound.span');
@@ -60,7 +61,12 @@ function instrumentNodeHttp(): void {
     try {
       if (!this[SPAN] && !this.headersSent) {
         const ctx = parentContext();
-        if (ctx) traceNodeRequest(this, ctx);
+        const ai = this.method === 'POST' ? aiHttpFor(this, ctx) : undefined;
+        if (ai) {
+          // The AI span replaces the plain CLIENT span (one span per AI request, docs/ai.md).
+          this[SPAN] = ai.call.span;
+          this.setHeader('traceparent', formatTraceparent(ai.call.span.spanContext()));
+        } else if (ctx) traceNodeRequest(this, ctx);
       }
     } catch {
       // tracing an outbound call must never break it
