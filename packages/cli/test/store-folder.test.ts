@@ -121,6 +121,10 @@ describe('the commands', () => {
     } finally {
       child.kill('SIGTERM');
     }
+    // 192.0.2.1 (TEST-NET-1) is on no machine: the warning comes first, then binding fails.
+    const remote = spawnSync(process.execPath, [bin, 'ui', '--host', '192.0.2.1', '--port', '0', '--no-open'], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+    expect(remote.status).toBe(1);
+    expect(remote.stderr).toBe('tracekit ui: warning: listening on 192.0.2.1, not loopback: anyone who can reach this address can read your traces and send data to the viewer\ntracekit ui: cannot listen on 192.0.2.1: not an address of this machine\n');
     const bad = spawnSync(process.execPath, [bin, 'ui', '--port', 'abc'], { cwd: root, encoding: 'utf8' });
     expect([bad.status, bad.stderr]).toEqual([2, 'tracekit ui: --port must be a number from 0 to 65535, got "abc"\n']);
   });

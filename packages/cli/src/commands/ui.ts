@@ -89,6 +89,10 @@ const ui: Command = {
         process.stderr.write(`tracekit ui: ${err.message}\n`);
         return 1;
       }
+      if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL' || (err as NodeJS.ErrnoException).code === 'ENOTFOUND') {
+        process.stderr.write(`tracekit ui: cannot listen on ${host}: not an address of this machine\n`);
+        return 1;
+      }
       throw err;
     }
   },
