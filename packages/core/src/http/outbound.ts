@@ -65,7 +65,10 @@ function instrumentNodeHttp(): void {
         if (ai) {
           // The AI span replaces the plain CLIENT span (one span per AI request, docs/ai.md).
           this[SPAN] = ai.call.span;
-          this.setHeader('traceparent', formatTraceparent(ai.call.span.spanContext()));
+          const sc = ai.call.span.spanContext();
+          this.setHeader('traceparent', formatTraceparent(sc));
+          const state = sc.traceState?.serialize();
+          if (state) this.setHeader('tracestate', state);
         } else if (ctx) traceNodeRequest(this, ctx);
       }
     } catch {
