@@ -7,6 +7,8 @@ export interface CallRecord {
   /** The function's qualified name, original file (relative to the app root when under it) and line. */
   name: string;
   file: string;
+  /** The original file's absolute path (`code.filepath` on spans). */
+  path: string;
   line: number;
   /** Epoch milliseconds. */
   start: number;

@@ -123,7 +123,7 @@ export class CallFlusher {
     const r = this.recorder;
     const origin = performance.timeOrigin;
     const threshold = view.config.functionSpanThresholdMs;
-    const lines: string[] = [];
+    const records: Array<{ at: number; order: number; line: string }> = [];
     let spans = 0;
     const tools = { tracer: view.client.tracer, recordError: (span: Parameters<TracekitClient['errors']['record']>[0], err: unknown) => view.client.errors.record(span, err) };
     const stop = Math.min(r.head, r.tail + STEP * 8);
@@ -135,6 +135,7 @@ export class CallFlusher {
         id,
         name: r.names[id] ?? `#${id}`,
         file: this.relFile(view, id),
+        path: r.files[id] ?? '',
         line: r.lines[id] ?? 0,
         start: origin + r.nums[at + 1]!,
         end: origin + r.nums[at + 2]!,
@@ -151,18 +152,24 @@ export class CallFlusher {
       this.stats.calls++;
       this.aggregator.add(call);
       if (call.threw || call.end - call.start >= threshold) {
-        if (spans < MAX_SPANS_PER_FLUSH) {
+        if (spans >= MAX_SPANS_PER_FLUSH) this.stats.spansCapped++;
+        else if (emitFunctionSpan(call, tools, view.redact)) {
           spans++;
           this.stats.spans++;
-          emitFunctionSpan(call, tools, view.redact);
-        } else this.stats.spansCapped++;
+        }
       }
-      if (view.events) for (const rec of callFlowEvents(call, view.redact)) lines.push(JSON.stringify(rec));
+      if (view.events) {
+        const [enter, exit] = callFlowEvents(call, view.redact);
+        records.push({ at: call.start, order: 0, line: JSON.stringify(enter) }, { at: call.end, order: 1, line: JSON.stringify(exit) });
+      }
     }
     for (const record of this.aggregator.drain(Date.now())) view.client.emitLog(record);
-    if (view.events && lines.length > 0) {
-      this.stats.events += lines.length;
-      const text = lines.join('\n') + '\n';
+    if (view.events && records.length > 0) {
+      // In time order within the batch, as the span records are: a call's ENTER before the calls it makes.
+      records.sort((a, b) => a.at - b.at || a.order - b.order);
+      this.stats.events += records.length;
+      let text = '';
+      for (const r of records) text += `${r.line}\n`;
       if (sync) view.events.appendSync(text);
       else void view.events.append(text).catch(() => undefined);
     }

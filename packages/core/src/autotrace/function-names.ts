@@ -64,5 +64,11 @@ export function describeFunction(ancestors: readonly AnyNode[], code: string): {
   if (parent?.type === 'AssignmentExpression' && parent.right === fn) return { name: targetName(parent.left, code) ?? '<anonymous>', kind };
   if (parent?.type === 'AssignmentPattern' && parent.right === fn) return { name: targetName(parent.left, code) ?? '<anonymous>', kind };
   if (parent?.type === 'ExportDefaultDeclaration') return { name: 'default', kind };
+  // A callback is named after what it is passed to: `app.get callback`, `then callback`.
+  if ((parent?.type === 'CallExpression' || parent?.type === 'NewExpression') && parent.callee !== fn) {
+    const callee = parent.callee as AnyNode;
+    const target = callee.type === 'MemberExpression' ? targetName(callee, code) : callee.type === 'Identifier' ? (callee.name as string) : undefined;
+    if (target) return { name: `${target.length > 40 ? keyName(callee.property, callee.computed, code) : target} callback`, kind };
+  }
   return { name: '<anonymous>', kind };
 }

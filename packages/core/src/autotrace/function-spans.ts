@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Attributes, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import type { CallRecord } from './call-record.js';
 import { errorMessage } from '../errors/exception.js';
 
@@ -17,9 +17,10 @@ export interface SpanTools {
  * line), the previews when the call had them, and for a throw the exception (recorded as by
  * `recordException`) and an error status. The span is made at flush time, off the request path.
  */
-export function emitFunctionSpan(call: CallRecord, tools: SpanTools, redact: (text: string) => string): void {
-  if (!call.context) return;
-  const attributes: Attributes = { 'code.function.name': call.name, 'code.filepath': call.file, 'code.lineno': call.line };
+export function emitFunctionSpan(call: CallRecord, tools: SpanTools, redact: (text: string) => string): boolean {
+  // Only under a span: a call outside any request or span is counted, not made a trace of its own.
+  if (!call.context || trace.getSpan(call.context) === undefined) return false;
+  const attributes: Attributes = { 'code.function.name': call.name, 'code.filepath': call.path, 'code.lineno': call.line };
   const p = call.previews;
   if (p?.args !== undefined) attributes['tracekit.function.args'] = redact(p.args);
   if (p?.result !== undefined) attributes['tracekit.function.result'] = redact(p.result);
@@ -29,4 +30,5 @@ export function emitFunctionSpan(call: CallRecord, tools: SpanTools, redact: (te
     span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(call.error) });
   }
   span.end(call.end);
+  return true;
 }

@@ -47,7 +47,7 @@ export function instrumentModule(code: string, file: string, format: 'module' | 
   try {
     const { config, cache, settings } = loaderState();
     if (!config || !selectsFile(config, file)) return undefined;
-    if (code.startsWith(INSTRUMENTED_MARKER) || code.includes(INSTRUMENTED_MARKER)) return undefined;
+    if (code.includes(INSTRUMENTED_MARKER)) return undefined;
     const rel = relativeToRoot(config, file) ?? file;
     if (code.length > MAX_FILE_BYTES) {
       reportSkip(rel, `larger than 2 MB (${code.length} characters)`, true);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { configError, type ValueSource } from '../config/config-errors.js';
-import { pick, toInteger, toNumberInRange, type Env } from '../config/config.js';
+import { pick, toInteger, toNumberInRange, type Env } from '../config/env.js';
 
 /**
  * Which files and functions whole-app tracing instruments, and how it records them. The hooks

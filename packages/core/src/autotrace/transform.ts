@@ -167,7 +167,8 @@ export function transformSource(input: TransformInput): TransformResult {
   for (const r of returns) {
     if (!ids.has(r.fn)) continue;
     const arg = r.node.argument as AnyNode;
-    inserts.push({ pos: arg.start, text: `${rec}.r(__tk$,(`, depth: r.depth, close: false });
+    // A leading space: minifiers and tsx write `return(x)` and return`tpl`.
+    inserts.push({ pos: arg.start, text: ` ${rec}.r(__tk$,(`, depth: r.depth, close: false });
     inserts.push({ pos: arg.end, text: `))`, depth: r.depth, close: true });
   }
   if (functions.length === 0) return { ok: false, reason: skipped > 0 ? `${skipped} function(s) skipped, none instrumented` : 'no functions' };
@@ -184,7 +185,12 @@ export function transformSource(input: TransformInput): TransformResult {
   if (inputMap) s.remove(inputMap.commentStart, inputMap.commentEnd);
   const files = [...new Set(functions.map((f) => f.file))];
   const meta = JSON.stringify([files, functions.map((f) => [f.name, files.indexOf(f.file), f.line, f.column])]);
-  s.prepend(INSTRUMENTED_MARKER);
+  // The marker goes first, or right after a shebang line (which must stay the file's first bytes).
+  if (code.startsWith('#!')) {
+    const eol = code.indexOf('\n');
+    if (eol === -1) s.append(`\n${INSTRUMENTED_MARKER}`);
+    else s.appendLeft(eol + 1, INSTRUMENTED_MARKER);
+  } else s.prepend(INSTRUMENTED_MARKER);
   s.append(`\n;function __tk$f(){return __tk$f.b===undefined?(__tk$f.b=${rec}.f(${meta})):__tk$f.b}`);
   // ES modules are named by URL in stack traces, CommonJS ones by path: the map keeps that.
   const generated = s.generateMap({ source: input.format === 'module' ? pathToFileURL(file).href : file, includeContent: true, hires: 'boundary' });
