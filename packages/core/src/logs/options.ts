@@ -1,5 +1,5 @@
 import { configError } from '../config/config-errors.js';
-import { pick, toBoolean, type Env } from '../config/config.js';
+import { pick, toBoolean, type Env } from '../config/env.js';
 import type { LogsOptions, TracekitOptions } from '../types.js';
 
 /** Resolved log-correlation settings (docs/logs.md). */

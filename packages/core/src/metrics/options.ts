@@ -1,5 +1,5 @@
 import { configError } from '../config/config-errors.js';
-import { pick, toBoolean, toInteger, toText, type Env } from '../config/config.js';
+import { pick, toBoolean, toInteger, toText, type Env } from '../config/env.js';
 import type { TracekitOptions } from '../types.js';
 
 /** Resolved metrics settings (docs/metrics.md). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { configError } from '../config/config-errors.js';
-import { pick, toBoolean, toInteger, toText, type Env } from '../config/config.js';
+import { pick, toBoolean, toInteger, toText, type Env } from '../config/env.js';
 import type { CodeMonitoringOptions, TracekitOptions } from '../types.js';
 import { CAPTURE_LIMITS, PROBE_LIMITS, WALK_LIMITS, type WalkLimits } from './limits.js';
 import type { CaptureLimits } from './rate-limits.js';

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { pick, REDACTION_MODES, toBoolean, toEnum, toInteger, type Env } from '../config/config.js';
+import { pick, toBoolean, toEnum, toInteger, type Env } from '../config/env.js';
 import { configError } from '../config/config-errors.js';
 import type { RedactionConfig } from './redactor.js';
 import type { RedactionOptions, TracekitOptions } from '../types.js';
 import type { BodyCaptureConfig } from './body-capture.js';
 import { compileUserPatterns } from './user-patterns.js';
+
+/** The redaction modes (`redaction.mode`, `TRACEKIT_REDACTION_MODE`). */
+export const REDACTION_MODES = ['mask', 'remove', 'hash'] as const;
 
 const REDACTION_KEYS = ['mode', 'keys', 'patterns', 'hashKey'];
 

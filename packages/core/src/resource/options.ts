@@ -1,4 +1,4 @@
-import { pick, toText, type Env } from '../config/config.js';
+import { pick, toText, type Env } from '../config/env.js';
 import type { TracekitOptions } from '../types.js';
 
 /** Resolved settings of resource detection. */

@@ -1,4 +1,4 @@
-import { pick, toBoolean, toNumberInRange, type Env } from '../config/config.js';
+import { pick, toBoolean, toNumberInRange, type Env } from '../config/env.js';
 import type { SamplingConfig } from './sampler.js';
 import type { TracekitOptions } from '../types.js';
 import { resolveSamplingRules } from './rules.js';
