@@ -20,7 +20,8 @@ export interface RequestOutcome {
 /**
  * The metrics of one client: RED per route, recorded at the end of every traced request
  * (sampled or not), and runtime metrics; aggregated in process (cumulative temporality) and
- * exported every `metricsIntervalMs`, on `flush()`, and at shutdown.
+ * exported every `metricsIntervalMs` and at shutdown (not on `flush()`: its callers wait for
+ * spans and logs, and cumulative metrics lose nothing by waiting for the next interval).
  */
 export class MetricsPipeline {
   readonly red = new RedMetrics();

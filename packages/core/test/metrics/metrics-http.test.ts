@@ -176,7 +176,7 @@ describe('metrics over real HTTP (Express)', () => {
     expectExactPoints(decoded);
   });
 
-  it('sends OTLP/JSON with protocol http/json, on every interval and on flush', async () => {
+  it('sends OTLP/JSON with protocol http/json; flush() leaves metrics to their interval and shutdown', async () => {
     clock = T0;
     receiver = await startReceiver();
     const client = init({ serviceName: 'metrics-app', endpoint: receiver.url, protocol: 'http/json', handleShutdown: false, metricsIntervalMs: 3_600_000, spool: false }, { now, env: {} });
@@ -184,6 +184,8 @@ describe('metrics over real HTTP (Express)', () => {
     await traffic(server.base);
     await server.close();
     await client.flush();
+    expect(receiver.requests.filter((r) => r.path === '/v1/metrics')).toHaveLength(0);
+    await shutdown();
     const posts = receiver.requests.filter((r) => r.path === '/v1/metrics');
     expect(posts).toHaveLength(1);
     expect(posts[0]!.headers['content-type']).toBe('application/json');
