@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/ui/server/viewer-server.js';
 import { browserAvailable, launchChromium } from './browser.js';
-import { eventually, tempProject, testViewer } from './helpers.js';
+import { eventually, request, tempProject, testViewer } from './helpers.js';
+import { logsRequest, sid, tid, traceRequest } from './otlp-builders.js';
 import { SHOP_DIR, startShop, type ShopApp } from './shop-app.js';
 
 const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/images');
@@ -135,5 +136,24 @@ describe.skipIf(!browserAvailable)('the viewer in Chromium', () => {
     await page.goto(`${viewer.url}inventory`);
     await page.locator('table.inventory td', { hasText: 'payments.mjs' }).first().waitFor();
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows snapshots with the breakpoints file, and AI calls', async () => {
+    fs.writeFileSync(path.join(root, '.tracekit', 'breakpoints.json'), JSON.stringify({ breakpoints: [{ id: 'b1', label: 'cart totals', file: 'src/cart.ts', line: 12, function: 'total', enabled: true, captures: 1, maxCaptures: 100 }], probes: [] }));
+    const snapshot = logsRequest('shop-test', [{ eventName: 'tracekit.snapshot', body: JSON.stringify({ cart: { items: 2, total: 99.5 } }), attrs: { 'tracekit.breakpoint.label': 'cart totals', 'code.filepath': 'src/cart.ts', 'code.lineno': 12 } }]);
+    expect((await request(viewer, 'POST', '/v1/logs', { 'content-type': 'application/json' }, JSON.stringify(snapshot))).status).toBe(200);
+    await page.goto(`${viewer.url}snapshots`);
+    await page.locator('article.snapshot pre.vars', { hasText: '"total": 99.5' }).waitFor();
+    await expect(page.locator('table.breakpoints td', { hasText: 'cart totals' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(IMAGES, 'viewer-snapshots.png') });
+
+    const ai = traceRequest('shop-test', [{ traceId: tid(77), spanId: sid(77), name: 'chat gpt-4o-mini', kind: 3, ms: 640, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 812, 'gen_ai.usage.output_tokens': 96, 'tracekit.cost.usd': 0.00018, 'gen_ai.response.time_to_first_chunk': 0.21 } }], Date.now());
+    expect((await request(viewer, 'POST', '/v1/traces', { 'content-type': 'application/json' }, JSON.stringify(ai))).status).toBe(200);
+    await page.goto(`${viewer.url}ai`);
+    await page.locator('table.ai td', { hasText: 'gpt-4o-mini' }).first().waitFor();
+    await expect(page.locator('table.ai td.num', { hasText: '$0.00018' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(IMAGES, 'viewer-ai.png') });
+    expect(pageErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
   });
 });

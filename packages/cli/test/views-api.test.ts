@@ -52,6 +52,16 @@ describe('the data views', () => {
     expect(snaps[1]).toMatchObject({ traceId: tid(3), eventName: 'tracekit.snapshot', attributes: { 'code.filepath': 'src/cart.ts', 'code.lineno': 12 } });
   });
 
+  it('lists the breakpoints file read-only, and says why when it cannot', async () => {
+    const empty = (await request(viewer, 'GET', '/api/breakpoints')).json();
+    expect(empty).toEqual({ file: path.join(root, '.tracekit', 'breakpoints.json'), breakpoints: [], probes: [] });
+    const doc = { breakpoints: [{ id: 'b1', label: 'cart', file: 'src/cart.ts', line: 12, function: 'total', enabled: true, captures: 3, maxCaptures: 100 }], probes: [{ id: 'p1', location: 'src/a.ts:4', enabled: false, status: 'disarmed' }] };
+    fs.writeFileSync(path.join(root, '.tracekit', 'breakpoints.json'), JSON.stringify(doc));
+    expect((await request(viewer, 'GET', '/api/breakpoints')).json()).toMatchObject(doc);
+    fs.writeFileSync(path.join(root, '.tracekit', 'breakpoints.json'), '{ not json');
+    expect((await request(viewer, 'GET', '/api/breakpoints')).json()).toMatchObject({ breakpoints: [], probes: [], error: expect.stringMatching(/JSON/) });
+  });
+
   it('adds route percentiles from http.server.request.duration histograms', async () => {
     const now = Date.now();
     const point = (at: number, counts: number[]) => ({

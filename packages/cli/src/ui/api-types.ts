@@ -170,3 +170,11 @@ export interface StatsDto {
   sources: string[];
   version: string;
 }
+
+/** `.tracekit/breakpoints.json` as the snapshots view lists it (entries as written, see DESIGN.md section 8). */
+export interface BreakpointsDto {
+  file: string;
+  breakpoints: Array<Record<string, unknown>>;
+  probes: Array<Record<string, unknown>>;
+  error?: string;
+}

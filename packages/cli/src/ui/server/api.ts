@@ -6,6 +6,7 @@ import { functionCalls, type FunctionRecords } from './function-calls.js';
 import { codeInventory } from './inventory.js';
 import { routeStats } from './route-stats.js';
 import { searchTraces } from './search.js';
+import { readBreakpoints } from './breakpoints-file.js';
 import { readSourceSnippet, SourceError } from './source-file.js';
 import type { TelemetryStore } from './store.js';
 import { parseTraceQuery, queryTraces } from './trace-query.js';
@@ -13,6 +14,8 @@ import { parseTraceQuery, queryTraces } from './trace-query.js';
 /** What the API reads. */
 export interface ApiContext {
   store: TelemetryStore;
+  /** The store folder (for `breakpoints.json`). */
+  dir: string;
   functionRecords: FunctionRecords;
   /** The project root: source files are read only below it. */
   root: string;
@@ -74,6 +77,8 @@ export async function handleApi(ctx: ApiContext, url: URL, res: ServerResponse):
       return sendJson(res, 200, codeInventory(store));
     case 'snapshots':
       return sendJson(res, 200, newest(store.logs.filter((l) => l.eventName === SNAPSHOT_EVENT), 500));
+    case 'breakpoints':
+      return sendJson(res, 200, await readBreakpoints(ctx.dir));
     case 'ai':
       return sendJson(res, 200, aiCalls(store));
     case 'functions':

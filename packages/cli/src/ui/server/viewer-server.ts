@@ -86,7 +86,7 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
 
   const assets = loadAssets(options.assetsDir ?? defaultAssetsDir());
   const bodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
-  const api = { store, functionRecords, root, version };
+  const api = { store, dir, functionRecords, root, version };
 
   const server = http.createServer((req, res) => {
     securityHeaders(res);
