@@ -108,3 +108,10 @@ export function detectAIRequest(
   }
   return shape;
 }
+
+/** The cheapest first test, before any header is read: could a POST to this path be an AI call? */
+export function mightBeAIPath(path: string, declared: readonly DeclaredProvider[]): boolean {
+  if (declared.length > 0) return true;
+  const q = path.indexOf('?');
+  return pathKind(q === -1 ? path : path.slice(0, q)) !== undefined;
+}

@@ -3,7 +3,7 @@ import { getClient, type TracekitClient } from '../client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { AICall } from './ai-call.js';
 import { TK_AI } from './attributes.js';
-import { detectAIRequest, type AIRequestShape } from './detect.js';
+import { detectAIRequest, mightBeAIPath, type AIRequestShape } from './detect.js';
 import { obj } from './json-util.js';
 import { createReader } from './readers.js';
 import { readRequestBody, RequestBodyCollector } from './request-body.js';
@@ -189,7 +189,7 @@ export function startAIFetch(client: TracekitClient, request: UndiciRequestLike,
 export function aiFetchFor(request: UndiciRequestLike, traced: Context | undefined): AIFetchEntry | undefined {
   try {
     const client = getClient();
-    if (!client || !client.config.enabled) return undefined;
+    if (!client || !client.config.enabled || !client.config.ai.enabled || !mightBeAIPath(request.path, client.config.ai.providers)) return undefined;
     let ctx = traced;
     if (!ctx) {
       ctx = context.active();

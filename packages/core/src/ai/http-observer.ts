@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { getClient } from '../client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { AICall } from './ai-call.js';
-import { detectAIRequest } from './detect.js';
+import { detectAIRequest, mightBeAIPath } from './detect.js';
 import { AIFetchEntry } from './fetch-observer.js';
 import { RequestBodyCollector } from './request-body.js';
 import { newFacts } from './types.js';
@@ -54,7 +54,7 @@ function observeResponse(res: Res, entry: AIFetchEntry): void {
 export function aiHttpFor(req: Req, traced: Context | undefined): AIFetchEntry | undefined {
   try {
     const client = getClient();
-    if (!client || !client.config.enabled || !client.config.ai.enabled) return undefined;
+    if (!client || !client.config.enabled || !client.config.ai.enabled || !mightBeAIPath(req.path, client.config.ai.providers)) return undefined;
     let ctx = traced;
     if (!ctx) {
       ctx = context.active();
