@@ -29,10 +29,11 @@ function connect(): void {
 }
 
 /**
- * Loads `path` and loads it again (at most every 300 ms) when the server says data of one of the
- * `live` kinds changed; `path` undefined loads nothing.
+ * Loads `path` and loads it again (at most every 150 ms) when the server says data of one of the
+ * `live` kinds changed, and `onlyTrace`, when given, is among the traces it names (a trace view
+ * does not reload its 10,000 spans because another trace arrived); `path` undefined loads nothing.
  */
-export function useApi<T>(path: string | undefined, live: LiveKind[] = []): Loaded<T> & { reload: () => void } {
+export function useApi<T>(path: string | undefined, live: LiveKind[] = [], onlyTrace?: string): Loaded<T> & { reload: () => void } {
   const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
   const pending = useRef<number | undefined>(undefined);
@@ -51,8 +52,9 @@ export function useApi<T>(path: string | undefined, live: LiveKind[] = []): Load
   useEffect(() => {
     if (live.length === 0) return;
     connect();
-    const l = (kind: LiveKind) => {
+    const l = (kind: LiveKind, data: string) => {
       if (!live.includes(kind) || pending.current !== undefined) return;
+      if (onlyTrace && (kind !== 'traces' || !data.includes(`"${onlyTrace}"`))) return;
       pending.current = window.setTimeout(() => {
         pending.current = undefined;
         setTick((t) => t + 1);
@@ -64,6 +66,6 @@ export function useApi<T>(path: string | undefined, live: LiveKind[] = []): Load
       if (pending.current !== undefined) clearTimeout(pending.current);
       pending.current = undefined;
     };
-  }, [live.join(',')]);
+  }, [live.join(','), onlyTrace]);
   return { ...state, reload: () => setTick((t) => t + 1) };
 }

@@ -27,7 +27,7 @@ function spanMatches(span: SpanDto, needle: string): boolean {
  * previous span, n/N next and previous error, / search, Escape back to the list.
  */
 export function TraceView({ route, traceId }: { route: Route; traceId: string }) {
-  const { data, error, loading } = useApi<TraceResponse>(`/api/traces/${encodeURIComponent(traceId)}`, ['traces']);
+  const { data, error, loading } = useApi<TraceResponse>(`/api/traces/${encodeURIComponent(traceId)}`, ['traces'], traceId.toLowerCase());
   const find = route.params.get('find') ?? '';
   const findInput = useRef<HTMLInputElement>(null);
   const rows = useMemo(() => (data ? treeRows(data.spans) : []), [data]);
