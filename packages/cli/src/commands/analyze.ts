@@ -80,7 +80,7 @@ export function analyzeProject(dir: string, cwd: string = process.cwd()): Analyz
   }
   report.moduleSystem = systems.size === 2 ? 'mixed' : systems.size === 1 ? [...systems][0]! : 'none';
   if (decoratorFile && /\.[cm]?tsx?$/.test(decoratorFile) && ts?.experimentalDecorators !== true) {
-    report.problems.push({ file: decoratorFile, message: 'decorators are used but tsconfig.json does not set "experimentalDecorators": true (NestJS and @Trace() in legacy mode need it)' });
+    report.problems.push({ file: decoratorFile, message: 'decorators are used but tsconfig.json does not set "experimentalDecorators": true, so TypeScript compiles them as standard decorators (NestJS needs the legacy ones)' });
   }
   for (const fw of report.frameworks) {
     const adapter = FRAMEWORKS[fw]!;

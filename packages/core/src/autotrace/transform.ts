@@ -154,8 +154,12 @@ export function transformSource(input: TransformInput): TransformResult {
         if (s.type === 'ExpressionStatement' && typeof s.directive === 'string') open = s.end;
         else break;
       }
-      inserts.push({ pos: open, text: head, depth, close: false });
-      inserts.push({ pos: body.end - 1, text: tail, depth, close: true });
+      // An empty body is one insert: apart, its opening and closing would meet at one position.
+      if (open === body.end - 1) inserts.push({ pos: open, text: head + tail, depth, close: false });
+      else {
+        inserts.push({ pos: open, text: head, depth, close: false });
+        inserts.push({ pos: body.end - 1, text: tail, depth, close: true });
+      }
     } else {
       // `(x) => expr`: the block starts after `=>` and ends where the arrow ends (any parentheses included).
       const arrow = code.lastIndexOf('=>', body.start);
