@@ -21,7 +21,11 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
 
 async function usage(): Promise<string> {
   const lines = ['Usage: tracekit <command> [options]', '', 'Commands:'];
-  for (const load of Object.values(COMMANDS)) lines.push(`  ${(await load()).default.summary}`);
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    // One command that fails to load must not take `help` (or the others) down with it.
+    const summary = await load().then((m) => m.default.summary, (err: unknown) => `${name.padEnd(18)} (cannot load: ${err instanceof Error ? err.message : String(err)})`);
+    lines.push(`  ${summary}`);
+  }
   lines.push('  help               this text');
   return lines.join('\n');
 }
