@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 import type { TracekitClient } from '../client.js';
-import { activeRequest } from '../context/context.js';
-import { currentMetadata, metadataAttributes } from '../context/metadata.js';
+import { currentMetadata, metadataAttributes, scopedMetadata } from '../context/metadata.js';
 import { debug } from '../diag.js';
 import { errorType } from '../errors/exception.js';
 import { GEN_AI } from './attributes.js';
@@ -41,8 +40,9 @@ export class AICall {
     const metadata = currentMetadata();
     if (metadata) {
       if (typeof metadata.chatId === 'string' && metadata.chatId !== '') this.span.setAttribute(GEN_AI.conversationId, metadata.chatId);
-      // Request metadata reaches the span at export; a withMetadata scope outside requests is set here.
-      if (!activeRequest()) this.span.setAttributes(metadataAttributes(metadata));
+      // Request metadata reaches every span of the request at export; a withMetadata scope is set here.
+      const scoped = scopedMetadata();
+      if (scoped) this.span.setAttributes(metadataAttributes(scoped));
     }
   }
 

@@ -127,14 +127,10 @@ function tapRequestBody(request: UndiciRequestLike, call: AICall): void {
     }
     return r;
   };
-  Object.defineProperty(gen, 'next', {
-    configurable: true,
-    writable: true,
-    value: function tracekitNext(this: unknown, ...args: unknown[]) {
-      const p = next.apply(this, args);
-      return p && typeof (p as Promise<unknown>).then === 'function' ? p.then(seen) : p;
-    },
-  });
+  gen.next = function tracekitNext(this: unknown, ...args: unknown[]) {
+    const p = next.apply(this, args);
+    return p && typeof (p as Promise<unknown>).then === 'function' ? p.then(seen) : p;
+  };
 }
 
 function tapResponseData(request: UndiciRequestLike, entry: AIFetchEntry): void {
