@@ -69,6 +69,10 @@ function handle(req, body, res, log) {
     return json(res, 200, f.openaiChat);
   }
   if (path.endsWith('/embeddings')) return json(res, 200, f.openaiEmbeddings);
+  if (path.endsWith('/responses')) {
+    if (params.stream) return sse(res, f.anthropicSse(f.openaiResponseEvents()), { chunkSize: Number(req.headers['x-fake-split'] ?? 0) });
+    return json(res, 200, f.openaiResponse);
+  }
   if (path.endsWith('/messages')) {
     if (params.stream) {
       const text = f.anthropicSse(f.anthropicEvents(Number(req.headers['x-fake-chunks'] ?? 3)));

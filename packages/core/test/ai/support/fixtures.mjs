@@ -107,3 +107,23 @@ export const geminiResponse = {
   modelVersion: 'gemini-2.5-flash',
   responseId: 'gemini-resp-1',
 };
+
+export const openaiResponse = {
+  id: 'resp_67ccd2bed1ec8190', object: 'response', created_at: 1764900003, status: 'completed', model: 'gpt-4.1-2025-04-14',
+  output: [
+    { type: 'reasoning', id: 'rs_1', summary: [] },
+    { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'lookup', arguments: '{"q":"paris"}', status: 'completed' },
+    { type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Paris.', annotations: [] }] },
+  ],
+  usage: { input_tokens: 300, input_tokens_details: { cached_tokens: 100 }, output_tokens: 50, output_tokens_details: { reasoning_tokens: 20 }, total_tokens: 350 },
+};
+
+export function openaiResponseEvents() {
+  const created = { ...openaiResponse, status: 'in_progress', output: [], usage: null };
+  return [
+    ['response.created', { type: 'response.created', sequence_number: 0, response: created }],
+    ['response.output_text.delta', { type: 'response.output_text.delta', sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Paris' }],
+    ['response.output_text.delta', { type: 'response.output_text.delta', sequence_number: 2, item_id: 'msg_1', output_index: 0, content_index: 0, delta: '.' }],
+    ['response.completed', { type: 'response.completed', sequence_number: 3, response: openaiResponse }],
+  ];
+}
