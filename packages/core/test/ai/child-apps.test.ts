@@ -55,8 +55,8 @@ function runApp(app: string, env: Record<string, string> = {}): Promise<{ store:
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [path.join(here, 'apps', app)], { env: { ...process.env, FAKE_URL: fake.url, TRACEKIT_FILE: store, TRACEKIT_EXPORTER: 'file', ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${app} failed: ${String(err)}\n${stderr}`));
-      const raw = fs.readFileSync(store, 'utf8');
-      resolve({ store, raw, spans: readStore(store), out: JSON.parse(stdout) as never });
+      const raw = fs.existsSync(store) ? fs.readFileSync(store, 'utf8') : '';
+      resolve({ store, raw, spans: raw ? readStore(store) : [], out: JSON.parse(stdout) as never });
     });
   });
 }
@@ -110,6 +110,13 @@ describe('zero-config in child processes (built package)', () => {
     const r = await runApp('app.mjs');
     checkApp(r);
     expect(r.raw).not.toContain('Tell me about Paris');
+  });
+
+  it('the app sees the same results and errors as with TraceKit disabled', async () => {
+    const traced = await runApp('app.cjs');
+    const untraced = await runApp('app.cjs', { TRACEKIT_ENABLED: 'false' });
+    expect(untraced.spans.filter((s) => s.attributes['gen_ai.operation.name'] !== undefined)).toHaveLength(0);
+    expect(traced.out.results).toEqual(untraced.out.results);
   });
 
   it('with TRACEKIT_CAPTURE_AI_CONTENT=true the prompts are in the store, redacted', async () => {

@@ -10,7 +10,7 @@ const anthropic = new Anthropic({ apiKey: 'sk-ant-childapp-0123456789abcdef', ba
 
 scenarios(tracekit, openai, anthropic, OpenAI, Anthropic)
   .then((results) => {
-    const stats = tracekit.getClient().stats();
+    const stats = tracekit.getClient()?.stats() ?? {};
     return tracekit.shutdown().then(() => process.stdout.write(JSON.stringify({ results, stats })));
   })
   .catch((e) => {
