@@ -220,8 +220,13 @@ export class ProbeManager implements ProbeController {
           p.status = 'disarmed';
           p.error = m.reason;
           this.monitor.touch();
+          // The worker drops it, and disables the debugger if it was the last one.
+          this.sync();
           return;
         }
+        case 'pause':
+          if (this.pauses.push(m.pauseMs) > 1000) this.pauses.shift();
+          return;
         case 'fatal':
           debug(`probe worker: ${m.error}`);
           return;

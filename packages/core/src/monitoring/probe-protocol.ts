@@ -31,6 +31,8 @@ export type WorkerOutbound =
   | { type: 'debugger'; enabled: boolean }
   | { type: 'disarmed'; id: string; reason: string }
   | { type: 'fatal'; error: string }
+  /** A hit that captured nothing (condition false, or its limit): only its pause. */
+  | { type: 'pause'; pauseMs: number }
   | {
       type: 'hit';
       id: string;

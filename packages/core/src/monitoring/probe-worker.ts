@@ -41,11 +41,12 @@ const settings = workerData as Settings;
 const port = parentPort!;
 const send = (m: WorkerOutbound) => port.postMessage(m);
 
-const session = new inspector.Session();
-session.connectToMainThread();
+/** The session exists only while a probe is set: with none, this worker holds no connection at all. */
+let session: inspector.Session | undefined;
 
 function post<T>(method: string, params?: object): Promise<T> {
   return new Promise((resolve, reject) => {
+    if (!session) return reject(new Error('no inspector session'));
     session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T)));
   });
 }
@@ -57,27 +58,34 @@ const byBreakpoint = new Map<string, Armed>();
 let enabled = false;
 let changing: Promise<void> = Promise.resolve();
 
-session.on('Debugger.scriptParsed', (m: { params: { scriptId: string; url: string; sourceMapURL?: string } }) => {
+function onScriptParsed(m: { params: { scriptId: string; url: string; sourceMapURL?: string } }): void {
   const { scriptId, url, sourceMapURL } = m.params;
   if (!url || url.startsWith('node:')) return;
   scripts.set(scriptId, sourceMapURL ? { url, sourceMapURL } : { url });
   // A TypeScript probe waiting for its compiled module: try again now that a mapped script loaded.
   if (sourceMapURL) for (const a of probes.values()) if (!a.breakpointId && !a.disarmed && a.spec.retry) void install(a);
-});
+}
 
-session.on('Debugger.breakpointResolved', (m: { params: { breakpointId: string } }) => {
+function onBreakpointResolved(m: { params: { breakpointId: string } }): void {
   const a = byBreakpoint.get(m.params.breakpointId);
   if (a) send({ type: 'status', id: a.spec.id, status: 'installed' });
-});
+}
 
 async function setEnabled(on: boolean): Promise<void> {
   if (on === enabled) return;
   if (on) {
     scripts.clear();
+    session = new inspector.Session();
+    session.connectToMainThread();
+    session.on('Debugger.scriptParsed', onScriptParsed);
+    session.on('Debugger.breakpointResolved', onBreakpointResolved);
+    session.on('Debugger.paused', onPausedEvent);
     await post('Debugger.enable', { maxScriptsCacheSize: 0 });
     enabled = true;
   } else {
-    await post('Debugger.disable');
+    await post('Debugger.disable').catch(() => undefined);
+    session?.disconnect();
+    session = undefined;
     enabled = false;
     byBreakpoint.clear();
   }
@@ -152,7 +160,7 @@ async function apply(list: WorkerProbe[]): Promise<void> {
 
 port.on('message', (m: WorkerInbound) => {
   if (m.type === 'set') changing = changing.then(() => apply(m.probes)).catch((e) => send({ type: 'fatal', error: String(e) }));
-  else if (m.type === 'stop') changing = changing.then(() => apply([])).finally(() => session.disconnect());
+  else if (m.type === 'stop') changing = changing.then(() => apply([]));
 });
 
 /** One paused frame's reader: identifiers from its scopes (not the global one), then property steps. */
@@ -210,7 +218,7 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
 }
 
 function getProperties(objectId: string): Promise<{ result: RemoteProperty[]; internalProperties?: Array<{ name: string; value?: RemoteObject }> }> {
-  return post('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false });
+  return post('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: true });
 }
 
 const show = (r: Read): string => (r.primitive ? (r.value === undefined ? 'undefined' : String(r.value)) : '[object]');
@@ -223,9 +231,9 @@ interface PausedFrame {
   this?: RemoteObject;
 }
 
-session.on('Debugger.paused', (m: { params: { hitBreakpoints?: string[]; callFrames: PausedFrame[]; reason: string } }) => {
+function onPausedEvent(m: { params: { hitBreakpoints?: string[]; callFrames: PausedFrame[]; reason: string } }): void {
   void onPaused(m.params);
-});
+}
 
 async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedFrame[] }): Promise<void> {
   const start = performance.now();
@@ -309,6 +317,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   }
   const pauseMs = performance.now() - start;
   for (const hit of hits) send({ ...hit, pauseMs });
+  if (hits.length === 0 && hitProbes.length > 0) send({ type: 'pause', pauseMs });
   await costCheck(hitProbes, pauseMs);
 }
 

@@ -11,7 +11,12 @@ export interface RemoteObject {
   unserializableValue?: string;
   description?: string;
   objectId?: string;
+  /** A shallow preview V8 builds with the properties (`generatePreview`), which saves a round trip for small objects. */
+  preview?: { overflow: boolean; properties: Array<{ name: string; type: string; value?: string; subtype?: string }> };
 }
+
+/** V8 cuts strings in previews at this length; a preview string this long may be cut. */
+const PREVIEW_STRING_LIMIT = 100;
 
 /** `Runtime.PropertyDescriptor`, as far as it is read. */
 export interface RemoteProperty {
@@ -129,10 +134,58 @@ export class RemoteWalker {
     if (ro.subtype === 'array' || ro.subtype === 'typedarray') return this.array(ro, path, level);
     if (ro.subtype === 'map' || ro.subtype === 'set') return this.collection(ro, path, level);
     if (ro.subtype && ro.subtype !== 'node') return { $type: className };
+    const fromPreview = this.fromPreview(ro, path, level);
+    if (fromPreview) return fromPreview;
     const props = await this.props(ro.objectId, path);
     if (!props) return omitted('timeout', className);
     const out = await this.fields(props.result, path, level);
     if (className !== 'Object') out.$class = className;
+    return out;
+  }
+
+  /**
+   * A small plain object whose preview is complete (no overflow, primitive fields only, no string
+   * V8 may have cut): built without another `Runtime.getProperties` round trip.
+   */
+  private fromPreview(ro: RemoteObject, path: string, level: number): { [key: string]: SnapshotValue } | undefined {
+    const pv = ro.preview;
+    if (!pv || pv.overflow || pv.properties.length > this.limits.maxFields || level + 1 > this.limits.maxDepth + 1) return undefined;
+    const out: { [key: string]: SnapshotValue } = {};
+    for (const p of pv.properties) {
+      const at = childPath(path, p.name);
+      switch (p.type) {
+        case 'string':
+          if ((p.value ?? '').length >= PREVIEW_STRING_LIMIT - 1) return undefined;
+          out[p.name] = this.string(p.value ?? '', at);
+          break;
+        case 'number':
+          out[p.name] = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(p.value ?? '') ? Number(p.value) : { $type: 'number', value: p.value ?? '' };
+          break;
+        case 'boolean':
+          out[p.name] = p.value === 'true';
+          break;
+        case 'undefined':
+          out[p.name] = { $type: 'undefined' };
+          break;
+        case 'bigint':
+          out[p.name] = { $type: 'bigint', value: (p.value ?? '').replace(/n$/, '') };
+          break;
+        case 'accessor':
+          this.omit(at, 'getter');
+          out[p.name] = omitted('getter');
+          break;
+        case 'object':
+          if (p.subtype === 'null') {
+            out[p.name] = null;
+            break;
+          }
+          return undefined;
+        default:
+          return undefined;
+      }
+      this.budget -= p.name.length + 4;
+    }
+    if (ro.className && ro.className !== 'Object') out.$class = ro.className;
     return out;
   }
 
@@ -141,18 +194,24 @@ export class RemoteWalker {
     const out: { [key: string]: SnapshotValue } = {};
     const own = list.filter((p) => p.isOwn !== false && p.enumerable !== false && !p.symbol && p.name !== '__proto__');
     const shown = Math.min(own.length, this.limits.maxFields);
-    for (let i = 0; i < shown; i++) {
-      const p = own[i]!;
-      const at = childPath(path, p.name);
-      this.budget -= p.name.length + 4;
-      if (!('value' in p) && (p.get || p.set)) {
-        this.omit(at, 'getter');
-        out[p.name] = omitted('getter');
-      } else if (this.late()) {
-        this.omit(at, 'timeout');
-        out[p.name] = omitted('timeout');
-      } else out[p.name] = await this.value(p.value, at, level + 1);
-    }
+    // Siblings are read in parallel: the requests are pipelined to the paused thread instead of
+    // waiting for one round trip each (the pause is what the app pays for).
+    const values = await Promise.all(
+      own.slice(0, shown).map((p) => {
+        const at = childPath(path, p.name);
+        this.budget -= p.name.length + 4;
+        if (!('value' in p) && (p.get || p.set)) {
+          this.omit(at, 'getter');
+          return omitted('getter');
+        }
+        if (this.late()) {
+          this.omit(at, 'timeout');
+          return omitted('timeout');
+        }
+        return this.value(p.value, at, level + 1);
+      }),
+    );
+    for (let i = 0; i < shown; i++) out[own[i]!.name] = values[i]!;
     if (own.length > shown) {
       this.omit(path, 'size', own.length - shown);
       out.$omittedFields = own.length - shown;
@@ -167,15 +226,20 @@ export class RemoteWalker {
     const lengthProp = props.result.find((p) => p.name === 'length');
     const length = typeof lengthProp?.value?.value === 'number' ? lengthProp.value.value : indexed.length;
     const shown = Math.min(indexed.length, this.limits.maxItems);
-    const items: SnapshotValue[] = [];
-    for (let i = 0; i < shown; i++) {
-      const p = indexed[i]!;
-      const at = childPath(path, Number(p.name));
-      if (!('value' in p)) {
-        this.omit(at, 'getter');
-        items.push(omitted('getter'));
-      } else items.push(this.late() ? (this.omit(at, 'timeout'), omitted('timeout')) : await this.value(p.value, at, level + 1));
-    }
+    const items: SnapshotValue[] = await Promise.all(
+      indexed.slice(0, shown).map((p) => {
+        const at = childPath(path, Number(p.name));
+        if (!('value' in p)) {
+          this.omit(at, 'getter');
+          return omitted('getter');
+        }
+        if (this.late()) {
+          this.omit(at, 'timeout');
+          return omitted('timeout');
+        }
+        return this.value(p.value, at, level + 1);
+      }),
+    );
     if (ro.subtype === 'typedarray') {
       const out: { [key: string]: SnapshotValue } = { $type: ro.className ?? 'TypedArray', length, items };
       if (length > shown) {
@@ -202,18 +266,18 @@ export class RemoteWalker {
     if (entriesObj?.objectId) {
       const entries = await this.props(entriesObj.objectId, path);
       const items = (entries?.result ?? []).filter((p) => /^\d+$/.test(p.name)).slice(0, this.limits.maxItems);
-      for (const item of items) {
-        if (this.late()) {
-          this.omit(path, 'timeout');
-          break;
-        }
-        const entry = item.value?.objectId ? await this.props(item.value.objectId, path) : undefined;
-        const key = entry?.result.find((p) => p.name === 'key')?.value;
-        const value = entry?.result.find((p) => p.name === 'value')?.value;
-        const at = childPath(path, key?.type === 'string' ? String(key.value) : listed.length);
-        if (isMap) listed.push([await this.value(key, `${at}.key`, level + 1), await this.value(value, at, level + 1)]);
-        else listed.push(await this.value(value, at, level + 1));
-      }
+      const read = await Promise.all(
+        items.map(async (item, i): Promise<SnapshotValue | undefined> => {
+          const entry = item.value?.objectId ? await this.props(item.value.objectId, path) : undefined;
+          if (!entry) return undefined;
+          const key = entry.result.find((p) => p.name === 'key')?.value;
+          const value = entry.result.find((p) => p.name === 'value')?.value;
+          const at = childPath(path, key?.type === 'string' ? String(key.value) : i);
+          if (isMap) return [await this.value(key, `${at}.key`, level + 1), await this.value(value, at, level + 1)];
+          return this.value(value, at, level + 1);
+        }),
+      );
+      for (const v of read) if (v !== undefined) listed.push(v);
     }
     const out: { [key: string]: SnapshotValue } = isMap ? { $type: 'Map', size, entries: listed } : { $type: 'Set', size, values: listed };
     if (size > listed.length) {

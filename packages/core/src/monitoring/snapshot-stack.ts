@@ -7,6 +7,10 @@ import { nodeAppliesSourceMaps, type SourceMapCache } from '../errors/source-map
 /** Rounds of loading: generated files, then their maps. */
 const MAX_ROUNDS = 3;
 
+/** Frames texts of stacks seen before: a breakpoint is usually reached by the same few paths. */
+const texts = new Map<string, string>();
+const MAX_TEXTS = 256;
+
 /** What the stack of a capture depends on. */
 export interface StackSettings {
   appRoot: string;
@@ -20,6 +24,8 @@ export interface StackSettings {
  * needed, else after reading the missing files asynchronously.
  */
 export function snapshotFrames(stack: string, settings: StackSettings, caches: { sources: SourceCache; maps: SourceMapCache }): string | Promise<string> {
+  const known = texts.get(stack);
+  if (known !== undefined) return known;
   const pipeline: PipelineSettings = {
     appRoot: settings.appRoot,
     contextLines: 0,
@@ -28,7 +34,7 @@ export function snapshotFrames(stack: string, settings: StackSettings, caches: {
     applyMaps: !nodeAppliesSourceMaps(),
   };
   let resolved = resolveFrames(stack, pipeline, caches.sources, caches.maps);
-  if (resolved.missing.length === 0) return framesAttribute(resolved.frames);
+  if (resolved.missing.length === 0) return remember(stack, framesAttribute(resolved.frames));
   return (async () => {
     for (let round = 0; round < MAX_ROUNDS && resolved.missing.length > 0; round++) {
       await Promise.all(resolved.missing.map((m) => (m.kind === 'source' ? caches.sources.load(m.file) : caches.maps.load(m.file, m.mapUrl))));
@@ -36,4 +42,11 @@ export function snapshotFrames(stack: string, settings: StackSettings, caches: {
     }
     return framesAttribute(resolved.frames);
   })();
+}
+
+/** Keeps a complete result (every file it needed was read) for the next capture with the same stack. */
+function remember(stack: string, text: string): string {
+  if (texts.size >= MAX_TEXTS) texts.delete(texts.keys().next().value as string);
+  texts.set(stack, text);
+  return text;
 }

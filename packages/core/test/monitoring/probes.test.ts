@@ -52,13 +52,13 @@ interface Project {
   stop(): Promise<void>;
 }
 
-function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[]): Promise<Project> {
+function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[], intervalMs = 100): Promise<Project> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-probes-'));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   fs.mkdirSync(path.join(dir, '.tracekit'));
   const bpFile = path.join(dir, '.tracekit', 'breakpoints.json');
   fs.writeFileSync(bpFile, JSON.stringify({ breakpoints: [], probes }));
-  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TK_INTERVAL: String(intervalMs), TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const ask = <T>(msg: string, type: string) =>
@@ -186,6 +186,18 @@ describe('line probes (child processes, built package)', () => {
       expect(byId['p-ts']).toMatchObject({ status: 'installed' });
       expect(byId['p-ts-blank']).toMatchObject({ status: 'error', error: expect.stringContaining('has no code') });
     }, { timeout: 5000, interval: 100 });
+  });
+
+  it('disarms a probe whose pauses take more than 1% of wall time (a hot line), and disables the debugger', async () => {
+    running = await project({ 'target.js': TARGET_JS }, 'target.js', [{ id: 'p-hot', location: 'target.js:4', enabled: true }], 1);
+    const p = running;
+    await vi.waitFor(() => {
+      const hot = probesIn(p.bpFile).find((x) => x.id === 'p-hot');
+      expect(hot).toMatchObject({ enabled: false, status: 'disarmed', error: expect.stringContaining('over 1% of wall time') });
+    }, { timeout: 15_000, interval: 100 });
+    const state = await p.state();
+    expect(state.stats.probesDisarmed).toBe(1);
+    await vi.waitFor(async () => expect((await p.state()).debugger.enabled).toBe(false), { timeout: 5000, interval: 100 });
   });
 
   it('an app without probes never starts the worker nor enables the debugger', async () => {

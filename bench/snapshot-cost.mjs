@@ -1,0 +1,166 @@
+// What captureSnapshot costs (docs/code-monitoring.md).
+//
+//   node bench/snapshot-cost.mjs [--rounds 5] [--json]
+//
+// 1. A call with code monitoring off, with its breakpoint disarmed, and rate-limited (armed but
+//    within its one-a-second window): ns per call, median of rounds of 5 million calls each,
+//    each case in its own process. The variables callback must not run (checked).
+// 2. An armed capture of a 2 KB object on the event loop (walk, redaction, stack, record,
+//    span event; export is off): µs per capture, p50/p99/max over 5000 captures.
+// 3. An Express app with code monitoring on and no probe against the same app with it off:
+//    requests a second and CPU per request (loopback, autocannon, 10 connections), interleaved
+//    rounds, each variant in its own process.
+//
+// Needs the built packages: npm run build (or cd packages/core && npx tsup; same for express).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
+};
+const ROUNDS = Number(opt('rounds', '5'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+/** A 2 KB order, with a nested user (a password and a card number to redact) and 20 items. */
+function order(i) {
+  return {
+    id: i,
+    user: { id: 42, name: 'Ann Example', email: 'ann@example.com', password: 'hunter2hunter2', address: { city: 'Lyon', zip: '69001' } },
+    items: Array.from({ length: 20 }, (_, k) => ({ sku: `SKU-${k}`, qty: k % 3, price: 9.99 + k })),
+    payment: { method: 'card', card: '4111 1111 1111 1111' },
+    notes: 'Leave at the door. '.repeat(10),
+  };
+}
+
+async function child(mode) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-snap-bench-'));
+  process.chdir(dir);
+  const tracekit = await import('@tracekit/core');
+  const { captureSnapshot } = tracekit;
+  let called = 0;
+  const vars = () => {
+    called++;
+    return { order: order(1) };
+  };
+  if (mode === 'off') {
+    tracekit.init({ handleShutdown: false, exporter: 'none', codeMonitoring: false });
+  } else {
+    let t = Date.now();
+    const client = tracekit.init({
+      handleShutdown: false,
+      exporter: 'none',
+      codeMonitoring: { maxCaptures: 1_000_000, globalMaxCapturesPerSecond: 10_000 },
+    }, { now: () => t });
+    if (mode === 'capture') {
+      const o = order(1);
+      const site = () => captureSnapshot('bench.capture', { order: o });
+      site();
+      await client.flush();
+      const m = client.monitor;
+      const bp = m.sites.get('bench.capture');
+      const times = [];
+      for (let i = 0; i < 5000; i++) {
+        t += 1000; // each capture a second later on the limits' clock, so none is rate-limited
+        const start = process.hrtime.bigint();
+        m.capture('bench.capture', bp, { order: o }, captureSnapshot);
+        times.push(Number(process.hrtime.bigint() - start) / 1000);
+        if (i % 500 === 0) await client.flush();
+      }
+      process.stdout.write(JSON.stringify({ p50: pct(times, 0.5), p99: pct(times, 0.99), max: Math.max(...times), bytes: JSON.stringify(o).length }));
+      return;
+    }
+    captureSnapshot('bench.site', vars); // registers and captures once
+    if (mode === 'disarmed') {
+      await client.monitor.writeFile();
+      const file = client.monitor.config.breakpointsFile;
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      doc.breakpoints[0].enabled = false;
+      fs.writeFileSync(file, JSON.stringify(doc));
+      await client.monitor.pollFile();
+    }
+    called = 0;
+  }
+  const N = 5_000_000;
+  const rounds = [];
+  for (let r = 0; r < 7; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) captureSnapshot('bench.site', vars);
+    rounds.push(Number(process.hrtime.bigint() - start) / N);
+  }
+  process.stdout.write(JSON.stringify({ ns: median(rounds.slice(2)), called }));
+}
+
+function run(mode) {
+  const r = spawnSync(process.execPath, [self, '--child', mode], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${mode}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+async function requests(variant, seconds) {
+  const server = spawn(process.execPath, [self, '--server', variant], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+  const { default: autocannon } = await import('autocannon');
+  const before = await ask(server, 'cpu');
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/orders/7`, connections: 10, duration: seconds });
+  const after = await ask(server, 'cpu');
+  server.kill();
+  const total = result.requests.total;
+  return { rps: result.requests.average, p99ms: result.latency.p99, cpuUsPerRequest: (after - before) / total };
+}
+
+function ask(child, what) {
+  return new Promise((resolve) => {
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    child.kill('SIGUSR2');
+    void what;
+  });
+}
+
+async function server(variant) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-snap-srv-'));
+  process.chdir(dir);
+  const tracekit = await import('@tracekit/express');
+  tracekit.init({ handleShutdown: false, exporter: 'none', codeMonitoring: variant === 'on' });
+  const { default: express } = await import('express');
+  const app = express();
+  app.use(tracekit.express());
+  app.get('/orders/:id', (req, res) => {
+    const o = { id: req.params.id, total: 42 };
+    tracekit.captureSnapshot('order.show', () => ({ o })); // a flag check unless armed
+    res.json(o);
+  });
+  const srv = app.listen(0, '127.0.0.1', () => process.stdout.write(`${srv.address().port}\n`));
+  process.on('SIGUSR2', () => {
+    const u = process.cpuUsage();
+    process.stdout.write(`${u.user + u.system}\n`);
+  });
+}
+
+if (args[0] === '--child') await child(args[1]);
+else if (args[0] === '--server') await server(args[1]);
+else {
+  const calls = {};
+  for (const mode of ['off', 'disarmed', 'ratelimited']) {
+    const rs = Array.from({ length: ROUNDS }, () => run(mode === 'ratelimited' ? 'armed' : mode));
+    calls[mode] = { nsPerCall: Number(median(rs.map((r) => r.ns)).toFixed(2)), callbackCalls: Math.max(...rs.map((r) => r.called)) };
+  }
+  const capture = run('capture');
+  const req = { off: [], on: [] };
+  for (let r = 0; r < Math.min(ROUNDS, 3); r++) for (const v of ['off', 'on']) req[v].push(await requests(v, 5));
+  const summary = (xs) => ({ rps: Math.round(median(xs.map((x) => x.rps))), p99ms: median(xs.map((x) => x.p99ms)), cpuUsPerRequest: Number(median(xs.map((x) => x.cpuUsPerRequest)).toFixed(1)) });
+  const out = {
+    node: process.version,
+    cpus: os.cpus().length,
+    calls,
+    armedCapture2KB: { bytes: capture.bytes, p50us: Number(capture.p50.toFixed(1)), p99us: Number(capture.p99.toFixed(1)), maxUs: Number(capture.max.toFixed(1)) },
+    requestsNoProbe: { off: summary(req.off), on: summary(req.on) },
+  };
+  console.log(args.includes('--json') ? JSON.stringify(out) : JSON.stringify(out, null, 2));
+}
