@@ -209,6 +209,33 @@ describe('line probes (child processes, built package)', () => {
   });
 });
 
+describe('captureSnapshot in compiled TypeScript (child process, built package)', () => {
+  it('registers the breakpoint at the .ts line, through the source map', async () => {
+    const source = `const tracekit = require(process.env.TK_CORE as string);
+
+export function checkout(order: { id: number }, user: { id: number; name: string; password: string }): number {
+
+
+  tracekit.captureSnapshot('ts.checkout', { order, user }); // line 6
+  return order.id;
+}
+`;
+    const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true }, fileName: 'snap.ts' });
+    const js = out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, '//# sourceMappingURL=snap.js.map');
+    running = await project({ 'snap.ts': source, 'snap.js': js, 'snap.js.map': out.sourceMapText! }, 'snap.js', []);
+    const p = running;
+    await vi.waitFor(() => {
+      const doc = JSON.parse(fs.readFileSync(p.bpFile, 'utf8')) as BreakpointsDocument;
+      expect(doc.breakpoints[0]).toMatchObject({ label: 'ts.checkout', file: 'snap.ts', line: 6, function: 'Object.checkout', enabled: true });
+    }, { timeout: 10_000, interval: 100 });
+    await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 10_000, interval: 100 });
+    const snap = records(p.logs).find((r) => r.eventName === 'tracekit.snapshot')!;
+    const frames = JSON.parse(String(attr(snap, 'tracekit.snapshot.stack'))) as Array<{ file: string; line: number }>;
+    expect(frames[0]).toMatchObject({ file: 'snap.ts', line: 6 });
+    expect(snap.body!.stringValue).not.toContain('hunter2');
+  });
+});
+
 describe('no debugger when idle (in process)', () => {
   it('code monitoring on, no probe: no worker, no Debugger.enable, no inspector port', async () => {
     const m = await monitored();
