@@ -1,22 +1,22 @@
 import type { TraceState } from '@opentelemetry/api';
 
 /**
- * W3C Trace Context `tracestate` (level 1, with the level 2 grammar), parsed and validated per
- * https://www.w3.org/TR/trace-context/#tracestate-header:
+ * W3C Trace Context `tracestate`, parsed and validated per the specification's current grammar
+ * (https://w3c.github.io/trace-context/#tracestate-header, the one the official test harness,
+ * `test/test.py` of w3c/trace-context, checks):
  *
- * - list        = list-member 0*31( OWS "," OWS list-member ); empty members are allowed and ignored
+ * - list        = list-member 0*31( OWS "," OWS list-member ); empty and whitespace-only members are allowed and ignored
  * - list-member = key "=" value
- * - key         = simple-key / multi-tenant-key
- * - simple-key  = lcalpha 0*255( lcalpha / DIGIT / "_" / "-" / "*" / "/" )
- * - multi-tenant-key = tenant-id "@" system-id
- * - tenant-id   = ( lcalpha / DIGIT ) 0*240( lcalpha / DIGIT / "_" / "-" / "*" / "/" )
- * - system-id   = lcalpha 0*13( lcalpha / DIGIT / "_" / "-" / "*" / "/" )
+ * - key         = ( lcalpha / DIGIT ) 0*255( keychar ), keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+ *                 (so the level-1 vendor form `tenant@system` is one case of it; a key cannot start with "@")
  * - value       = 0*255( chr ) nblk-chr, chr = %x20 / nblk-chr,
- *                 nblk-chr = %x21-2B / %x2D-3C / %x3E-7E (printable ASCII except "," and "=")
+ *                 nblk-chr = %x21-2B / %x2D-3C / %x3E-7E (printable ASCII except "," and "=", no trailing space)
  *
- * At most 32 members; a key may appear once. Several header lines are combined with ","
- * before parsing (Node and the Fetch `Headers` already join repeated headers with ", ").
- * Any violation makes the whole header invalid, and an invalid `tracestate` is dropped.
+ * At most 32 members. Several header lines are combined with "," before parsing (Node and the
+ * Fetch `Headers` already join repeated headers with ", "). A member that breaks the grammar,
+ * or more than 32 members, makes the whole header invalid, and an invalid `tracestate` is
+ * dropped. A duplicated key keeps its first (leftmost, most recent) entry: the specification lets
+ * vendors discard duplicates, and the harness expects the rest of the header to be kept.
  */
 
 /** Most list members a tracestate may carry. */
@@ -38,13 +38,12 @@ const LONG_MEMBER = 128;
  */
 const MAX_RAW_HEADER = 32_768;
 
-const SIMPLE_KEY = /^[a-z][a-z0-9_\-*/]{0,255}$/;
-const MULTI_TENANT_KEY = /^[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13}$/;
+const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/;
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 
-/** Whether `key` is a valid tracestate key (simple or `tenant@system`). */
+/** Whether `key` is a valid tracestate key: a lower-case letter or digit, then up to 255 of `a-z 0-9 _ - * / @`. */
 export function isValidTracestateKey(key: string): boolean {
-  return key.includes('@') ? MULTI_TENANT_KEY.test(key) : SIMPLE_KEY.test(key);
+  return KEY.test(key);
 }
 
 /** Whether `value` is a valid tracestate value (1-256 printable characters, no `,` `=`, no trailing space). */
@@ -114,13 +113,7 @@ export class W3CTraceState implements TraceState {
 }
 
 /** Why a tracestate header was rejected (used by tests and diagnostics). */
-export type TracestateProblem =
-  | 'too-long'
-  | 'missing-equals'
-  | 'invalid-key'
-  | 'invalid-value'
-  | 'duplicate-key'
-  | 'too-many-members';
+export type TracestateProblem = 'too-long' | 'missing-equals' | 'invalid-key' | 'invalid-value' | 'too-many-members';
 
 /** The outcome of {@link parseTracestateHeader}. */
 export type TracestateParse = { ok: true; state: W3CTraceState } | { ok: false; problem: TracestateProblem; member?: string };
@@ -134,6 +127,7 @@ export function parseTracestateHeader(header: string | readonly string[]): Trace
   if (raw.length > MAX_RAW_HEADER) return { ok: false, problem: 'too-long' };
   const members: Array<readonly [string, string]> = [];
   const seen = new Set<string>();
+  let count = 0;
   for (const part of raw.split(',')) {
     const member = trimOws(part);
     if (member === '') continue;
@@ -143,10 +137,10 @@ export function parseTracestateHeader(header: string | readonly string[]): Trace
     const value = member.slice(eq + 1);
     if (key.length > MAX_TRACESTATE_KEY || !isValidTracestateKey(key)) return { ok: false, problem: 'invalid-key', member };
     if (value.length > MAX_TRACESTATE_VALUE || !isValidTracestateValue(value)) return { ok: false, problem: 'invalid-value', member };
-    if (seen.has(key)) return { ok: false, problem: 'duplicate-key', member };
+    if (++count > MAX_TRACESTATE_MEMBERS) return { ok: false, problem: 'too-many-members' };
+    if (seen.has(key)) continue;
     seen.add(key);
     members.push([key, value]);
-    if (members.length > MAX_TRACESTATE_MEMBERS) return { ok: false, problem: 'too-many-members' };
   }
   return { ok: true, state: W3CTraceState.of(truncateForPropagation(members)) };
 }
