@@ -87,6 +87,28 @@ function readChatChoices(facts: AICallFacts, choices: unknown, opts: ReaderOptio
   }
 }
 
+const TAIL_USAGE = ',"finish_reason":null}],"usage":null}';
+const TAIL = ',"finish_reason":null}]}';
+const LOGPROBS = ',"logprobs":null';
+
+/**
+ * The common chunk of a chat completion stream, a text delta with no finish reason and no usage,
+ * recognised from its last characters without scanning it (a scan of each ~250-character chunk
+ * costs more than the rest of the per-chunk work): it ends with `"finish_reason":null}]` (and
+ * `"usage":null}` or `}`), and its delta object closes right after a string value
+ * (`{"content":"…"}`), where a tool-call delta closes after its `tool_calls` array. Anything
+ * else (other key orders, spacing, servers) takes the careful path.
+ */
+function isPlainTextDelta(data: string): boolean {
+  let end: number;
+  if (data.endsWith(TAIL_USAGE)) end = data.length - TAIL_USAGE.length;
+  else if (data.endsWith(TAIL)) end = data.length - TAIL.length;
+  else return false;
+  if (data.startsWith(LOGPROBS, end - LOGPROBS.length)) end -= LOGPROBS.length;
+  // data[end - 1] closes the delta object; data[end - 2] ends its last value.
+  return data.charCodeAt(end - 1) === 125 /* } */ && data.charCodeAt(end - 2) === 34 /* " */;
+}
+
 /**
  * OpenAI's chat completions, Responses and embeddings APIs (and every compatible server), JSON
  * and streamed. On a stream only the events that carry facts are parsed: the first chunk (id,
@@ -115,16 +137,7 @@ export function createOpenAIReader(facts: AICallFacts, opts: ReaderOptions): Res
         }
         return;
       }
-      // The common case, a plain text delta, is recognised by how it ends and skipped unparsed.
-      if (
-        !first &&
-        !opts.capture &&
-        name === 'message' &&
-        (data.endsWith('"finish_reason":null}]}') || data.endsWith('"finish_reason":null}],"usage":null}')) &&
-        !data.includes('"tool_calls"')
-      ) {
-        return;
-      }
+      if (!first && !opts.capture && name === 'message' && isPlainTextDelta(data)) return;
       const wanted =
         first ||
         opts.capture ||

@@ -43,6 +43,17 @@ describe('captureAIContent: true', () => {
     ]);
   });
 
+  it('streamed tool calls: names and arguments assembled from the pieces', async () => {
+    const openai = new OpenAI({ apiKey: 'sk-test-key-0000000000000000000000', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+    const stream = await openai.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'weather?' }], stream: true }, { headers: { 'x-fake': 'tools' } });
+    for await (const _ of stream) void _;
+    const [span] = aiSpans(await t.spans());
+    expect(JSON.parse(span!.attributes['gen_ai.output.messages'] as string)[0].parts).toEqual([
+      { type: 'tool_call', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'tool_call', name: 'get_time', arguments: '{}' },
+    ]);
+  });
+
   it('streams: the output text is assembled from the deltas; long content is cut at maxContentLength', async () => {
     const anthropic = new Anthropic({ apiKey: 'sk-ant-test-000000000000000000000', baseURL: fake.url, maxRetries: 0 });
     const stream = await anthropic.messages.create({ model: 'claude-sonnet-4-20250514', max_tokens: 10, system: 'Be brief.', messages: [{ role: 'user', content: 'x'.repeat(1000) }], stream: true });

@@ -107,6 +107,15 @@ describe('openai SDK, zero-config', () => {
     expect(span.attributes).toMatchObject({ 'tracekit.ai.tool_calls': 2, 'gen_ai.response.finish_reasons': ['tool_calls'], 'gen_ai.usage.input_tokens': 80, 'tracekit.cost.usd': 0.00048 });
   });
 
+  it('streamed tool calls are counted from their first pieces', async () => {
+    const stream = await openai.chat.completions.create({ model: 'gpt-4.1', messages, stream: true, stream_options: { include_usage: true } }, scenario('tools'));
+    const names: string[] = [];
+    for await (const c of stream) for (const tc of c.choices[0]?.delta.tool_calls ?? []) if (tc.function?.name) names.push(tc.function.name);
+    expect(names).toEqual(['get_weather', 'get_time']);
+    const { span } = await oneSpan();
+    expect(span.attributes).toMatchObject({ 'tracekit.ai.tool_calls': 2, 'gen_ai.response.finish_reasons': ['tool_calls'], 'gen_ai.usage.output_tokens': 40 });
+  });
+
   it('429 with Retry-After: the same RateLimitError, an ERROR span with the provider error type', async () => {
     const err = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages }, scenario('429')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);

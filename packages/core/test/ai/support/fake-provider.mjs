@@ -39,7 +39,7 @@ function handle(req, body, res, log) {
   if (path.endsWith('/chat/completions')) {
     if (params.stream) {
       const n = Number(req.headers['x-fake-chunks'] ?? 5);
-      const text = f.openaiSse(f.openaiChatChunks(n));
+      const text = f.openaiSse(scenario === 'tools' ? f.openaiToolChunks() : f.openaiChatChunks(n));
       if (scenario === 'stream-error') {
         // Three events, then the connection drops mid-stream.
         const events = text.split('\n\n').slice(0, 3).join('\n\n') + '\n\n';

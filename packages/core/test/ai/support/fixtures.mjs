@@ -127,3 +127,18 @@ export function openaiResponseEvents() {
     ['response.completed', { type: 'response.completed', sequence_number: 3, response: openaiResponse }],
   ];
 }
+
+/** A streamed answer with two tool calls, their arguments in pieces (chat.completion.chunk). */
+export function openaiToolChunks() {
+  const base = { id: 'chatcmpl-Bx7tools', object: 'chat.completion.chunk', created: 1764900004, model: 'gpt-4.1-2025-04-14', system_fingerprint: 'fp_t' };
+  const d = (delta, finish = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null });
+  return [
+    d({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }], refusal: null }),
+    d({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
+    d({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+    d({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '' } }] }),
+    d({ tool_calls: [{ index: 1, function: { arguments: '{}' } }] }),
+    d({}, 'tool_calls'),
+    { ...base, choices: [], usage: { prompt_tokens: 80, completion_tokens: 40, total_tokens: 120 } },
+  ];
+}
