@@ -8,6 +8,16 @@ export const RING_CAPACITY = 1 << 16;
 export const PREVIEW_FIRST_CALLS = 10;
 export const PREVIEW_SAMPLE_EVERY = 100;
 
+/** Previewed calls that may be in flight at once before the oldest loses its previews. */
+export const PREVIEW_SLOTS = 4096;
+
+interface PreviewSlot {
+  seq: number;
+  start: number;
+  args: string | undefined;
+  result: string | undefined;
+}
+
 /** Flags of a ring record. */
 export const THREW = 1;
 
@@ -58,9 +68,10 @@ export class CallRecorder {
   readonly lines: number[] = [];
   /** Calls per function, counted for the preview sampling only. */
   private readonly calls: number[] = [];
-  private readonly pending = new Map<number, CallPreview>();
-  private last = 0;
-  private throwStart = -1;
+  /** Previewed calls in flight: a ring of reused objects, found by the call's token. */
+  private readonly slots: PreviewSlot[] = Array.from({ length: PREVIEW_SLOTS }, () => ({ seq: -1, start: 0, args: undefined, result: undefined }));
+  private nextSlot = 0;
+  private throwToken = -1;
   private throwValue: unknown;
   /** Called when the ring is three quarters full; the flusher schedules itself. */
   onPressure: (() => void) | undefined;
@@ -88,57 +99,74 @@ export class CallRecorder {
     return base;
   }
 
-  /** Enter: the start time, or -1 when nothing is recorded. */
+  /** Enter: the start time, or -1 when nothing is recorded. Sets `p` when this call is previewed. */
   e(id: number): number {
     if (!this.enabled) return -1;
-    const start = performance.now();
-    if (this.previews && this.sample(id)) {
-      // A previewed call's start is unique: it keys the call's previews until its exit.
-      const t = start <= this.last ? this.last + 1e-6 : start;
-      this.last = t;
-      this.p = true;
-      return t;
-    }
-    return start;
+    if (this.previews && this.sample(id)) this.p = true;
+    return performance.now();
   }
+
+  /** Calls of each function previewed before sampling starts ({@link PREVIEW_FIRST_CALLS}). */
+  previewFirst = PREVIEW_FIRST_CALLS;
+  /** Then one call in this many ({@link PREVIEW_SAMPLE_EVERY}; 1 previews every call). */
+  previewEvery = PREVIEW_SAMPLE_EVERY;
 
   private sample(id: number): boolean {
     const n = (this.calls[id] = (this.calls[id] ?? 0) + 1);
-    return n <= PREVIEW_FIRST_CALLS || n % PREVIEW_SAMPLE_EVERY === 0;
+    return n <= this.previewFirst || n % this.previewEvery === 0;
   }
 
-  /** The arguments of a previewed call. */
-  a(start: number, args: unknown[]): void {
+  /**
+   * The arguments of a previewed call. Returns the call's new token: a preview slot, encoded as
+   * a number below -1 (`-(seq + 2)`), which `r`, `t` and `x` recognise.
+   */
+  a(start: number, args: unknown[]): number {
     this.p = false;
-    if (start < 0) return;
+    if (start < 0) return start;
     try {
-      const parts: string[] = [];
-      for (const arg of args) parts.push(preview(arg, this.maxPreviewLength));
-      let text = `[${parts.join(',')}]`;
+      let text = '[';
+      for (let i = 0; i < args.length; i++) text += (i === 0 ? '' : ',') + preview(args[i], this.maxPreviewLength);
+      text += ']';
       if (text.length > this.maxPreviewLength) text = `${text.slice(0, this.maxPreviewLength)}…`;
-      this.pending.set(start, { args: text });
+      const seq = this.nextSlot++;
+      const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
+      slot.seq = seq;
+      slot.start = start;
+      slot.args = text;
+      slot.result = undefined;
+      return -(seq + 2);
     } catch {
-      // never throw into the app
+      return start;
     }
   }
 
   /** A returned value: previewed when the call is, and handed back unchanged. */
-  r<T>(start: number, value: T): T {
-    if (this.pending.size !== 0) {
-      const p = this.pending.get(start);
-      if (p !== undefined) p.result = preview(value, this.maxPreviewLength);
+  r<T>(token: number, value: T): T {
+    if (token < -1) {
+      const seq = -token - 2;
+      const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
+      if (slot.seq === seq) slot.result = preview(value, this.maxPreviewLength);
     }
     return value;
   }
 
   /** Exit: one ring record (marked as a throw when this call's `catch` just ran). */
-  x(id: number, start: number): void {
-    if (start < 0) return;
+  x(id: number, token: number): void {
+    if (token === -1) return;
     const end = performance.now();
-    const p = this.pending.size !== 0 ? this.take(start) : undefined;
-    if (this.throwStart === start) {
+    let start = token;
+    let p: CallPreview | undefined;
+    if (token < -1) {
+      const seq = -token - 2;
+      const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
+      // A slot reused by later calls (this one ran through 4,096 other previewed calls) loses its previews, not its timing.
+      if (slot.seq !== seq) return;
+      start = slot.start;
+      p = { args: slot.args, result: slot.result };
+    }
+    if (this.throwToken === token) {
       const err = this.throwValue;
-      this.throwStart = -1;
+      this.throwToken = -1;
       this.throwValue = undefined;
       if (p) p.exception = errorPreview(err, this.maxPreviewLength);
       this.push(id, start, end, THREW, err, p);
@@ -148,16 +176,10 @@ export class CallRecorder {
   }
 
   /** A throw, noted for the `x` that follows at once in the same call's `finally`. */
-  t(start: number, err: unknown): void {
-    if (start < 0) return;
-    this.throwStart = start;
+  t(token: number, err: unknown): void {
+    if (token === -1) return;
+    this.throwToken = token;
     this.throwValue = err;
-  }
-
-  private take(start: number): CallPreview | undefined {
-    const p = this.pending.get(start);
-    if (p !== undefined) this.pending.delete(start);
-    return p;
   }
 
   private push(id: number, start: number, end: number, flags: number, err: unknown, previews: CallPreview | undefined): void {

@@ -90,7 +90,7 @@ function varFunctionClash(body: AnyNode): boolean {
  *     let __tk$ = __tkrec.e(id); try { BODY } catch (e) { __tkrec.t(__tk$, e); throw e } finally { __tkrec.x(id, __tk$) }
  *
  * after any directive prologue, `return x` becomes `return __tkrec.r(__tk$, (x))` (the value for
- * previews), and expression-bodied arrows get a block. No line breaks are added, so lines stay
+ * previews; a previewed call's `__tk$` becomes a preview slot, see `recorder.ts`), and expression-bodied arrows get a block. No line breaks are added, so lines stay
  * where they were even without source maps. Function IDs come from a hoisted per-file function,
  * so a function called during a circular import, before its module has run, still records.
  * Getters and setters are left alone unless `accessors` is set, as are bodies where a
@@ -146,7 +146,7 @@ export function transformSource(input: TransformInput): TransformResult {
     ids.set(node, id);
     const depth = ancestors.length;
     const idExpr = `(__tk$f.b??__tk$f())+${id}`;
-    const head = `let __tk$=${rec}.e(${idExpr});if(${rec}.p)${rec}.a(__tk$,[${paramNames(node.params as AnyNode[])}]);try{`;
+    const head = `let __tk$=${rec}.e(${idExpr});if(${rec}.p)__tk$=${rec}.a(__tk$,[${paramNames(node.params as AnyNode[])}]);try{`;
     const tail = `}catch(__tke$){${rec}.t(__tk$,__tke$);throw __tke$}finally{${rec}.x(${idExpr},__tk$)}`;
     if (body.type === 'BlockStatement') {
       let open = body.start + 1;
