@@ -182,12 +182,19 @@ const FRAGMENTS_PER_KEY = 64;
 interface KeyEntry {
   prefix: Uint8Array;
   fragments: Map<string | number, Uint8Array>;
+  /**
+   * Lookups that found a fragment, and that missed once the map was full: a key whose values
+   * rarely repeat (request IDs, paths with IDs) stops looking after a while.
+   */
+  hits: number;
+  misses: number;
 }
+const GIVE_UP_AFTER = 256;
 const keys = new Map<string, KeyEntry>();
 function keyEntry(k: string): KeyEntry {
   let e = keys.get(k);
   if (e === undefined) {
-    e = { prefix: Buffer.from(`{"key":${JSON.stringify(k)},"value":`, 'utf8'), fragments: new Map() };
+    e = { prefix: Buffer.from(`{"key":${JSON.stringify(k)},"value":`, 'utf8'), fragments: new Map(), hits: 0, misses: 0 };
     if (keys.size < 4096) keys.set(k, e);
   }
   return e;
@@ -195,14 +202,19 @@ function keyEntry(k: string): KeyEntry {
 
 function attribute(k: string, v: AttributeValue): void {
   const e = keyEntry(k);
-  if (typeof v === 'string' || typeof v === 'number') {
+  if ((typeof v === 'string' || typeof v === 'number') && (e.misses < GIVE_UP_AFTER || e.hits >= e.misses)) {
     const cached = e.fragments.get(v);
-    if (cached !== undefined) return put(cached);
+    if (cached !== undefined) {
+      e.hits++;
+      return put(cached);
+    }
     const start = off;
     put(e.prefix);
     value(v);
     byte(0x7d);
-    if (e.fragments.size < FRAGMENTS_PER_KEY && off - start <= 512) e.fragments.set(v, Uint8Array.prototype.slice.call(buf, start, off));
+    if (e.fragments.size < FRAGMENTS_PER_KEY) {
+      if (off - start <= 512) e.fragments.set(v, Uint8Array.prototype.slice.call(buf, start, off));
+    } else e.misses++;
     return;
   }
   put(e.prefix);

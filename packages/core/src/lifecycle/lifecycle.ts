@@ -9,7 +9,7 @@ import { newSpanId } from '../tracing/ids.js';
 import { parseTraceparent } from '../http/propagation.js';
 import { BODY_ATTRIBUTES, BODY_MARGIN, bodyText, isTextualContentType, type BodyCaptureConfig } from '../redaction/body-capture.js';
 import { Decision, isKept, records } from '../sampling/sampler.js';
-import { randomWord, wordHex } from '../sampling/random-words.js';
+import { randomWord, wordsHex } from '../sampling/random-words.js';
 import { traceIdRatioValue } from '../sampling/trace-id-ratio.js';
 import { UnsampledSpan, type FailureObserver } from '../sampling/unsampled-span.js';
 import { TracekitSpan } from '../tracing/span.js';
@@ -20,6 +20,22 @@ import { existingServerSpan, setForeignAttributes } from './server-span.js';
 import { metadataAttributes } from '../context/metadata.js';
 import { recordException } from '../tracing/manual.js';
 import type { RequestInfo, RequestMetadata } from '../types.js';
+
+// `METHOD /route` names, one string per method and route for the process: the same string
+// object for every request of a route, so the encoder and the redactor's cache meet it again
+// instead of a new concatenation each time.
+const SPAN_NAMES = new Map<string, Map<string, string>>();
+const SPAN_NAMES_PER_METHOD = 2048;
+function spanName(method: string, route: string): string {
+  let byRoute = SPAN_NAMES.get(method);
+  if (byRoute === undefined) SPAN_NAMES.set(method, (byRoute = new Map()));
+  let name = byRoute.get(route);
+  if (name === undefined) {
+    name = `${method} ${route}`;
+    if (byRoute.size < SPAN_NAMES_PER_METHOD) byRoute.set(route, name);
+  }
+  return name;
+}
 
 /** What an adapter reports when the response is done. */
 export interface ResponseInfo {
@@ -128,7 +144,7 @@ export class RequestScope implements RequestState, FailureObserver {
       }
       this.decision = sampler.decideRequest(this.ratioValue, remote, this.method, this.target);
       if (records(this.decision)) {
-        const traceId = remote ? remote.traceId : wordHex(words![0]) + wordHex(words![1]) + wordHex(words![2]) + wordHex(words![3]);
+        const traceId = remote ? remote.traceId : wordsHex(words![0], words![1], words![2], words![3]);
         const options = { kind: SpanKind.SERVER, attributes: this.ownAttributes(requestAttributes(info), info), startTime: this.startedAt };
         this.span = tracer.startDecided(name, options, traceId, newSpanId(), remote, this);
         if (this.decision === Decision.PENDING) this.spanHold = [];
@@ -177,7 +193,7 @@ export class RequestScope implements RequestState, FailureObserver {
 
   private defaultName(): string {
     const method = this.method === '_OTHER' ? 'HTTP' : this.method;
-    return this.route ? `${method} ${this.route}` : method;
+    return this.route ? spanName(method, this.route) : method;
   }
 
   /** Records the function that handles the request (`code.function.name`). */

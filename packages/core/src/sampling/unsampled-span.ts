@@ -11,7 +11,7 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { exceptionAttributes } from '../errors/exception.js';
-import { randomWord, wordHex } from './random-words.js';
+import { randomWord, wordHex, wordsHex } from './random-words.js';
 
 /**
  * Told when a span of a dropped request records an exception, so tail sampling can keep the
@@ -56,7 +56,7 @@ export class UnsampledSpan implements Span {
   get traceId(): string {
     if (this.hexTraceId === undefined) {
       const w = this.words ?? [0, 0, 0, 1];
-      this.hexTraceId = wordHex(w[0]) + wordHex(w[1]) + wordHex(w[2]) + wordHex(w[3]);
+      this.hexTraceId = wordsHex(w[0], w[1], w[2], w[3]);
     }
     return this.hexTraceId;
   }

@@ -53,4 +53,21 @@ describe('the file store byte encoder', () => {
     expect(second.toString('utf8')).toBe(expected(small));
     expect(third.toString('utf8')).toBe(expected(many));
   });
+
+  it('stays exact while its fragment cache fills, gives up on values that never repeat, and keeps the repeated ones', () => {
+    const enc = traceLineBytesEncoder(meta);
+    const spans = Array.from({ length: 1500 }, (_, i) => {
+      const s = new TracekitSpan(sink, T, '1111111111111111', undefined, 1, undefined, 'GET /users/:id', SpanKind.SERVER, {
+        'tracekit.request_id': `id-${i}`, 'http.route': i % 3 === 0 ? '/a' : '/b', 'http.response.status_code': i % 7 === 0 ? 500 : 200, 'url.path': `/users/${i % 100}`, odd: i % 2 === 0 ? 'x' : 2,
+      }, 1800000000000 + i, undefined);
+      s.end(1800000000001 + i);
+      return s;
+    });
+    for (let k = 0; k < spans.length; k += 100) {
+      const batch = spans.slice(k, k + 100);
+      const line = enc(batch);
+      expect(line.toString('utf8')).toBe(expected(batch));
+      enc.recycle(line);
+    }
+  });
 });
