@@ -44,6 +44,18 @@ function looksMinified(code: string): boolean {
  * that do not parse (one diagnostic each). Results are cached on disk. Never throws.
  */
 export function instrumentModule(code: string, file: string, format: 'module' | 'commonjs'): string | undefined {
+  // With synchronous hooks a CommonJS file passes both the load hook and the compile hook: a
+  // file left alone once is not looked at (or reported) again.
+  const seenKey = `${file}\0${code.length}`;
+  if (leftAlone.has(seenKey)) return undefined;
+  const out = instrumentOnce(code, file, format);
+  if (out === undefined && leftAlone.size < 10_000) leftAlone.add(seenKey);
+  return out;
+}
+
+const leftAlone = new Set<string>();
+
+function instrumentOnce(code: string, file: string, format: 'module' | 'commonjs'): string | undefined {
   try {
     const { config, cache, settings } = loaderState();
     if (!config || !selectsFile(config, file)) return undefined;
