@@ -44,6 +44,10 @@ ordersRouter.post('/', async function createOrder(req, res) {
   const id = String(orders.size + 100);
   const order = { id, userId: String(req.body?.userId ?? '1'), total: Number(req.body?.total ?? 0) };
   await db('orders.insert', () => orders.set(id, order));
+  // Code monitoring (TRACEKIT_CODE_MONITORING=true): a snapshot of the order and the request body,
+  // redacted, at most once a second. Off, or disarmed with `npx tracekit breakpoints disable <id>`,
+  // this is a flag check and the callback does not run (docs/code-monitoring.md).
+  tracekit.captureSnapshot('orders.create', () => ({ order, body: req.body }));
   res.status(201).json(order);
 });
 // An outbound call to another service (here, this same app): a CLIENT span carrying traceparent.
