@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the adapters' test suites (each one includes the conformance kit from
-// @tracekit/core/testing) and the tests/* suites under another Node.js binary.
+// @tracekit/core/testing), the tests/* suites, and core's runtime-sensitive tests (trace
+// context, log correlation, metrics, resource detection) under another Node.js binary.
 //
 //   node scripts/test-node-line.mjs <path-to-node | major>   e.g. 24 or .cache/node-lines/24/.../node
 //
@@ -23,7 +24,10 @@ const node = /^\d+$/.test(target)
   : path.resolve(target);
 const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
+/** A suite: a package directory, and optionally the test folders to run in it. */
 const suites = ['packages/express', 'packages/fastify', 'packages/koa', 'packages/hono', 'packages/nestjs'];
+const FILTERS = { 'packages/core': ['test/http', 'test/logs', 'test/metrics', 'test/resource'] };
+suites.push('packages/core');
 const testsDir = path.join(root, 'tests');
 if (fs.existsSync(testsDir)) {
   for (const name of fs.readdirSync(testsDir).sort()) {
@@ -41,7 +45,7 @@ const failed = [];
 console.log(`== Node ${version}: ${suites.length} suites (${node})`);
 for (const suite of suites) {
   const started = Date.now();
-  const res = spawnSync(node, [vitest, 'run', '--reporter=dot'], {
+  const res = spawnSync(node, [vitest, 'run', '--reporter=dot', ...(FILTERS[suite] ?? [])], {
     cwd: path.join(root, suite),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +56,8 @@ for (const suite of suites) {
   const out = `${res.stdout ?? ''}${res.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
   const summary = out.split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim().replace(/\s+/g, ' ')).join('; ');
   if (res.status === 0) {
-    console.log(`ok   ${suite} on ${version} (${secs} s) ${summary}`);
+    const label = FILTERS[suite] ? `${suite} (${FILTERS[suite].join(', ')})` : suite;
+    console.log(`ok   ${label} on ${version} (${secs} s) ${summary}`);
   } else {
     failed.push(suite);
     console.log(`FAIL ${suite} on ${version} (${secs} s, exit ${res.status ?? res.signal})`);
