@@ -64,7 +64,8 @@ export function filterRule(pattern: string, label: string): FilterRule {
 
 function toRules(s: ValueSource | undefined): FilterRule[] {
   if (!s) return [];
-  const list = typeof s.value === 'string' ? s.value.split(',').filter((p) => p.trim() !== '') : s.value;
+  // The environment gives a comma-separated list; an option must be an array.
+  const list = typeof s.value === 'string' && !s.label.startsWith('options.') ? s.value.split(',').filter((p) => p.trim() !== '') : s.value;
   if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
     throw configError('TK_CONFIG_OBJECT', s, 'an array of globs or regexes (a comma-separated list in the environment)');
   }

@@ -159,8 +159,11 @@ export class CallRecorder {
     if (token < -1) {
       const seq = -token - 2;
       const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
-      // A slot reused by later calls (this one ran through 4,096 other previewed calls) loses its previews, not its timing.
-      if (slot.seq !== seq) return;
+      // A slot reused by later calls (this call outlived 4,096 other previewed calls) held its start: the call is dropped, counted.
+      if (slot.seq !== seq) {
+        this.dropped++;
+        return;
+      }
       start = slot.start;
       p = { args: slot.args, result: slot.result };
     }
