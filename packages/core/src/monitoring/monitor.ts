@@ -36,6 +36,8 @@ export interface Breakpoint extends Limited {
   state: number;
   enabled: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** In the file (read from it, or written to it): only then does its absence from the file mean it was removed. */
+  persisted: boolean;
 }
 
 /** What the monitor needs from the client. */
@@ -265,6 +267,7 @@ export class CodeMonitor {
       lastCapture: 0,
       expiresAt: entry ? (entry.expiresAt === null ? Infinity : Date.parse(entry.expiresAt)) : now + this.config.limits.expiryMs,
       timer: undefined,
+      persisted: entry !== undefined,
     };
     this.sites.set(label, bp);
     this.byId.set(id, bp);
@@ -348,7 +351,7 @@ export class CodeMonitor {
     if (!fromEndpoint) {
       // Removed from the file (`tracekit breakpoints clear`): disarmed, and listed again as such.
       for (const bp of this.byId.values()) {
-        if (!listed.has(bp.id) && bp.enabled) {
+        if (!listed.has(bp.id) && bp.enabled && bp.persisted) {
           bp.enabled = false;
           this.settle(bp, now);
           this.dirty = true;
@@ -387,6 +390,7 @@ export class CodeMonitor {
 
   /** The document written to the file: every breakpoint known, and the probes with their statuses. */
   document(): BreakpointsDocument {
+    for (const bp of this.byId.values()) bp.persisted = true;
     return { breakpoints: this.list(), probes: this.probes ? this.probes.entries() : this.probeEntries };
   }
 

@@ -49,6 +49,24 @@ describe('.tracekit/breakpoints.json', () => {
     expect(calls.n).toBe(2);
   });
 
+  it('an edit made before a new breakpoint was written does not disarm it', async () => {
+    const m = await monitored();
+    fs.writeFileSync(m.file, JSON.stringify({ breakpoints: [], probes: [] }));
+    await m.monitor.pollFile();
+    const calls = { n: 0 };
+    hit('fresh.site', calls);
+    // Someone edits the file (say, `tracekit probe add`) before TraceKit wrote the new breakpoint.
+    fs.writeFileSync(m.file, JSON.stringify({ breakpoints: [], probes: [], note: 'edited' }));
+    await m.monitor.pollFile();
+    expect(m.monitor.list()[0]).toMatchObject({ label: 'fresh.site', enabled: true });
+    await m.monitor.writeFile();
+    expect(readDoc(m.file).breakpoints[0]).toMatchObject({ label: 'fresh.site', enabled: true });
+    // Once written, removing it from the file disarms it.
+    fs.writeFileSync(m.file, JSON.stringify({ breakpoints: [], probes: [] }));
+    await m.monitor.pollFile();
+    expect(m.monitor.list()[0]).toMatchObject({ label: 'fresh.site', enabled: false });
+  });
+
   it('a breakpoint disarmed in the file before start never captures', async () => {
     const first = await monitored();
     const calls = { n: 0 };
