@@ -3,7 +3,7 @@ import { exportEnabled, exportLogRecord, logAttributes, namedSeverity } from './
 
 /** A winston (logform) format: any object with `transform`. */
 export interface WinstonFormat {
-  transform(info: Record<string | symbol, unknown>, opts?: unknown): Record<string | symbol, unknown> | boolean;
+  transform<T extends object>(info: T, opts?: unknown): T | boolean;
 }
 
 const SKIP: ReadonlySet<string> = new Set(['level', 'message', 'trace_id', 'span_id', 'trace_flags', 'request_id', 'timestamp']);
@@ -22,14 +22,15 @@ const SKIP: ReadonlySet<string> = new Set(['level', 'message', 'trace_id', 'span
  */
 export function winstonFormat(): WinstonFormat {
   return {
-    transform(info) {
+    transform<T extends object>(info: T): T {
       try {
         const fields = currentTraceFields();
         if (fields) Object.assign(info, fields);
         if (exportEnabled()) {
-          const level = String(info[Symbol.for('level')] ?? info.level ?? 'info');
-          const message = typeof info.message === 'string' ? info.message : String(info.message ?? '');
-          exportLogRecord('winston', namedSeverity(level), level, message, logAttributes(info as Record<string, unknown>, SKIP), fields);
+          const record = info as Record<string | symbol, unknown>;
+          const level = String(record[Symbol.for('level')] ?? record.level ?? 'info');
+          const message = typeof record.message === 'string' ? record.message : String(record.message ?? '');
+          exportLogRecord('winston', namedSeverity(level), level, message, logAttributes(record as Record<string, unknown>, SKIP), fields);
         }
       } catch {
         // never into the app
