@@ -1,6 +1,6 @@
 import Module from 'node:module';
 import { debug } from '../diag.js';
-import { pinoMixin, type PinoMixin } from './pino.js';
+import { pinoMixin, tracekitLogMethod, type LogMethodHook, type PinoMixin } from './pino.js';
 
 type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
 interface ModuleInternals {
@@ -18,7 +18,22 @@ function isPinoMain(request: string): boolean {
   return request === 'pino' || /[\\/]node_modules[\\/]pino[\\/]pino\.js$/.test(request);
 }
 
-/** pino's factory with TraceKit's mixin added to the options of every logger it creates. */
+interface PinoOptions {
+  mixin?: PinoMixin;
+  hooks?: { logMethod?: LogMethodHook } & Record<string, unknown>;
+}
+
+/** A copy of a logger's options with TraceKit's mixin and export hook around the app's own. */
+function withTracekit(options: PinoOptions): PinoOptions {
+  const hooks = options.hooks && typeof options.hooks === 'object' ? options.hooks : {};
+  return {
+    ...options,
+    mixin: pinoMixin(typeof options.mixin === 'function' ? options.mixin : undefined),
+    hooks: { ...hooks, logMethod: tracekitLogMethod(typeof hooks.logMethod === 'function' ? hooks.logMethod : undefined) },
+  };
+}
+
+/** pino's factory with TraceKit's mixin (and export hook) added to the options of every logger it creates. */
 function wrapPino(pino: (...args: unknown[]) => unknown): unknown {
   const known = wrappers.get(pino);
   if (known) return known;
@@ -27,11 +42,9 @@ function wrapPino(pino: (...args: unknown[]) => unknown): unknown {
     try {
       const first = args[0];
       // pino(), pino(options), pino(options, stream), pino(stream): a stream has `write`.
-      if (first === undefined || first === null) args[0] = { mixin: pinoMixin() };
-      else if (typeof first === 'object' && typeof (first as { write?: unknown }).write !== 'function') {
-        const options = first as { mixin?: PinoMixin };
-        args[0] = { ...options, mixin: pinoMixin(typeof options.mixin === 'function' ? options.mixin : undefined) };
-      } else if (typeof first === 'object') args.unshift({ mixin: pinoMixin() });
+      if (first === undefined || first === null) args[0] = withTracekit({});
+      else if (typeof first === 'object' && typeof (first as { write?: unknown }).write !== 'function') args[0] = withTracekit(first as PinoOptions);
+      else if (typeof first === 'object') args.unshift(withTracekit({}));
     } catch {
       // leave the arguments as they were
     }

@@ -32,7 +32,18 @@ export function pinoMixin(mixin?: PinoMixin): PinoMixin {
 export const TRACEKIT_MIXIN = Symbol.for('tracekit.pinoMixin');
 
 /** pino's `hooks.logMethod`. */
-type LogMethodHook = (this: unknown, args: unknown[], method: (...args: unknown[]) => void, level: number) => void;
+export type LogMethodHook = (this: unknown, args: unknown[], method: (...args: unknown[]) => void, level: number) => void;
+
+/**
+ * A `hooks.logMethod` that hands each record to TraceKit's log pipeline when `logs.export` is
+ * on, then calls the app's own hook (if any) or pino's method.
+ */
+export function tracekitLogMethod(own?: LogMethodHook): LogMethodHook {
+  return function tracekitLogMethodHook(args, method, level) {
+    if (exportEnabled()) exportPinoRecord(args, level, currentTraceFields());
+    return own ? own.call(this, args, method, level) : method.apply(this, args);
+  };
+}
 
 /**
  * pino options for correlation and, with `logs: { export: true }`, OTLP export: `mixin` as
@@ -45,12 +56,7 @@ type LogMethodHook = (this: unknown, args: unknown[], method: (...args: unknown[
 export function pinoOptions(mixin?: PinoMixin): { mixin: PinoMixin; hooks: { logMethod: LogMethodHook } } {
   return {
     mixin: pinoMixin(mixin),
-    hooks: {
-      logMethod(args, method, level) {
-        if (exportEnabled()) exportPinoRecord(args, level, currentTraceFields());
-        return method.apply(this, args);
-      },
-    },
+    hooks: { logMethod: tracekitLogMethod() },
   };
 }
 

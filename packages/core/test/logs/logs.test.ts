@@ -143,6 +143,36 @@ describe('pino', () => {
   });
 });
 
+describe('pino, automatic, with export', () => {
+  it("a pino required after init() also exports its records with logs.export, and keeps the logger's own logMethod hook", async () => {
+    const t = await setupTestTracing({ logs: { export: true } });
+    const autoPino = require('pino') as typeof pino;
+    const out = lines();
+    const seenByHook: unknown[] = [];
+    const logger = autoPino(
+      {
+        base: null,
+        timestamp: false,
+        hooks: {
+          logMethod(this: unknown, args: unknown[], method: (...a: unknown[]) => void) {
+            seenByHook.push(args[0]);
+            return method.apply(this, args);
+          },
+        },
+      } as Parameters<typeof pino>[0],
+      out.stream,
+    );
+    const app = await serve(() => logger.info({ sku: 'A-1' }, 'stock checked'));
+    await get(`${app.base}/orders/11`);
+    await app.close();
+    const { server, handler } = await requestSpans(t);
+    expect(seenByHook).toEqual([{ sku: 'A-1' }]);
+    expect(out.records[0]).toMatchObject({ msg: 'stock checked', sku: 'A-1', trace_id: server.traceId, span_id: handler.spanId });
+    const records = (await t.logs()).filter((r) => r.eventName === 'tracekit.log');
+    expect(records.map((r) => [r.body, r.severityText, r.traceId, r.spanId, r.attributes.sku])).toEqual([['stock checked', 'info', server.traceId, handler.spanId, 'A-1']]);
+  });
+});
+
 describe('winston', () => {
   it('winstonFormat adds the trace fields and, with logs.export, exports the record', async () => {
     const t = await setupTestTracing({ logs: { export: true } });
