@@ -25,13 +25,22 @@ interface Totals {
 export class CallAggregator {
   private readonly bySpan = new Map<string, { traceId?: string; spanId?: string; fns: Map<number, Totals> }>();
 
+  // Calls of one request share its context object: the group of the last context is reused without a lookup.
+  private lastContext: unknown;
+  private lastGroup: { traceId?: string; spanId?: string; fns: Map<number, Totals> } | undefined;
+
   add(call: CallRecord): void {
-    const ids = call.context ? trace.getSpan(call.context)?.spanContext() : undefined;
-    const key = ids ? `${ids.traceId}:${ids.spanId}` : '';
-    let group = this.bySpan.get(key);
+    let group = call.context === this.lastContext ? this.lastGroup : undefined;
     if (!group) {
-      group = { traceId: ids?.traceId, spanId: ids?.spanId, fns: new Map() };
-      this.bySpan.set(key, group);
+      const ids = call.context ? trace.getSpan(call.context)?.spanContext() : undefined;
+      const key = ids ? `${ids.traceId}:${ids.spanId}` : '';
+      group = this.bySpan.get(key);
+      if (!group) {
+        group = { traceId: ids?.traceId, spanId: ids?.spanId, fns: new Map() };
+        this.bySpan.set(key, group);
+      }
+      this.lastContext = call.context;
+      this.lastGroup = group;
     }
     const ms = call.end - call.start;
     const t = group.fns.get(call.id);
@@ -67,6 +76,8 @@ export class CallAggregator {
       out.push(record);
     }
     this.bySpan.clear();
+    this.lastContext = undefined;
+    this.lastGroup = undefined;
     return out;
   }
 }

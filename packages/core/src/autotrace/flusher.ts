@@ -8,7 +8,7 @@ import type { CallRecord } from './call-record.js';
 import { callFlowEvents } from './flow-records.js';
 import { emitFunctionSpan, MAX_SPANS_PER_FLUSH } from './function-spans.js';
 import { relativeToRoot, resolveFunctionTracing, selectsFile, selectsFunction, type FunctionTracingConfig } from './options.js';
-import { RING_CAPACITY, THREW, type CallRecorder } from './recorder.js';
+import { finishPreview, RING_CAPACITY, THREW, type CallRecorder } from './recorder.js';
 
 /** How often the ring buffer is emptied, in ms (sooner when it is three quarters full). */
 export const FLUSH_INTERVAL_MS = 250;
@@ -131,6 +131,7 @@ export class CallFlusher {
       const slot = r.tail & (RING_CAPACITY - 1);
       const at = slot * 4;
       const id = r.nums[at]!;
+      const pending = r.previewsOf[slot];
       const call: CallRecord = {
         id,
         name: r.names[id] ?? `#${id}`,
@@ -142,7 +143,7 @@ export class CallFlusher {
         threw: (r.nums[at + 3]! & THREW) !== 0,
         error: r.thrown[slot],
         context: r.contexts[slot],
-        previews: r.previewsOf[slot],
+        previews: pending === undefined ? undefined : finishPreview(pending, r.maxPreviewLength),
       };
       r.contexts[slot] = undefined;
       r.thrown[slot] = undefined;

@@ -14,18 +14,53 @@ export const PREVIEW_SLOTS = 4096;
 interface PreviewSlot {
   seq: number;
   start: number;
-  args: string | undefined;
-  result: string | undefined;
+  args: string | readonly unknown[] | undefined;
+  result: unknown;
+  rawResult: boolean;
 }
 
 /** Flags of a ring record. */
 export const THREW = 1;
 
-/** A call's argument, result and exception previews, while it runs and until it is flushed. */
+/** A call's argument, result and exception previews, as flushed records and spans carry them. */
 export interface CallPreview {
   args?: string;
   result?: string;
   exception?: string;
+}
+
+/**
+ * A previewed call's values as recorded on the request path: scalars are kept as they are and
+ * turned into text at flush time (they cannot change meanwhile); objects are previewed at once.
+ */
+export interface PendingPreview {
+  args: string | readonly unknown[] | undefined;
+  result: unknown;
+  /** `result` holds a raw scalar (else it is preview text or absent). */
+  rawResult: boolean;
+  exception?: string;
+}
+
+function isScalar(v: unknown): boolean {
+  return v === null || (typeof v !== 'object' && typeof v !== 'function');
+}
+
+/** The text of pending previews (at flush time). */
+export function finishPreview(p: PendingPreview, max: number): CallPreview {
+  const out: CallPreview = {};
+  if (p.args !== undefined) {
+    if (typeof p.args === 'string') out.args = p.args;
+    else {
+      let text = '[';
+      for (let i = 0; i < p.args.length; i++) text += (i === 0 ? '' : ',') + preview(p.args[i], max);
+      text += ']';
+      out.args = text.length > max ? `${text.slice(0, max)}…` : text;
+    }
+  }
+  if (p.rawResult) out.result = preview(p.result, max);
+  else if (typeof p.result === 'string') out.result = p.result;
+  if (p.exception !== undefined) out.exception = p.exception;
+  return out;
 }
 
 /** Where the recorder's settings come from when it is installed (the process's environment). */
@@ -55,8 +90,8 @@ export class CallRecorder {
   readonly contexts: Array<Context | undefined> = new Array<Context | undefined>(RING_CAPACITY);
   /** The value a call threw. */
   readonly thrown: unknown[] = new Array<unknown>(RING_CAPACITY);
-  /** A previewed call's previews. */
-  readonly previewsOf: Array<CallPreview | undefined> = new Array<CallPreview | undefined>(RING_CAPACITY);
+  /** A previewed call's previews (text at flush time with {@link finishPreview}). */
+  readonly previewsOf: Array<PendingPreview | undefined> = new Array<PendingPreview | undefined>(RING_CAPACITY);
   /** Records written / flushed so far; `head - tail` are waiting. */
   head = 0;
   tail = 0;
@@ -69,7 +104,7 @@ export class CallRecorder {
   /** Calls per function, counted for the preview sampling only. */
   private readonly calls: number[] = [];
   /** Previewed calls in flight: a ring of reused objects, found by the call's token. */
-  private readonly slots: PreviewSlot[] = Array.from({ length: PREVIEW_SLOTS }, () => ({ seq: -1, start: 0, args: undefined, result: undefined }));
+  private readonly slots: PreviewSlot[] = Array.from({ length: PREVIEW_SLOTS }, () => ({ seq: -1, start: 0, args: undefined, result: undefined, rawResult: false }));
   private nextSlot = 0;
   private throwToken = -1;
   private throwValue: unknown;
@@ -124,16 +159,28 @@ export class CallRecorder {
     this.p = false;
     if (start < 0) return start;
     try {
-      let text = '[';
-      for (let i = 0; i < args.length; i++) text += (i === 0 ? '' : ',') + preview(args[i], this.maxPreviewLength);
-      text += ']';
-      if (text.length > this.maxPreviewLength) text = `${text.slice(0, this.maxPreviewLength)}…`;
+      let all = true;
+      for (let i = 0; i < args.length; i++) {
+        if (!isScalar(args[i])) {
+          all = false;
+          break;
+        }
+      }
+      let pending: string | readonly unknown[] = args;
+      if (!all) {
+        // Objects can change after the call starts: previewed now.
+        let text = '[';
+        for (let i = 0; i < args.length; i++) text += (i === 0 ? '' : ',') + preview(args[i], this.maxPreviewLength);
+        text += ']';
+        pending = text.length > this.maxPreviewLength ? `${text.slice(0, this.maxPreviewLength)}…` : text;
+      }
       const seq = this.nextSlot++;
       const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
       slot.seq = seq;
       slot.start = start;
-      slot.args = text;
+      slot.args = pending;
       slot.result = undefined;
+      slot.rawResult = false;
       return -(seq + 2);
     } catch {
       return start;
@@ -145,7 +192,10 @@ export class CallRecorder {
     if (token < -1) {
       const seq = -token - 2;
       const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
-      if (slot.seq === seq) slot.result = preview(value, this.maxPreviewLength);
+      if (slot.seq === seq) {
+        slot.rawResult = isScalar(value);
+        slot.result = slot.rawResult ? value : preview(value, this.maxPreviewLength);
+      }
     }
     return value;
   }
@@ -155,7 +205,7 @@ export class CallRecorder {
     if (token === -1) return;
     const end = performance.now();
     let start = token;
-    let p: CallPreview | undefined;
+    let p: PendingPreview | undefined;
     if (token < -1) {
       const seq = -token - 2;
       const slot = this.slots[seq & (PREVIEW_SLOTS - 1)]!;
@@ -165,7 +215,7 @@ export class CallRecorder {
         return;
       }
       start = slot.start;
-      p = { args: slot.args, result: slot.result };
+      p = { args: slot.args, result: slot.result, rawResult: slot.rawResult };
     }
     if (this.throwToken === token) {
       const err = this.throwValue;
@@ -185,7 +235,7 @@ export class CallRecorder {
     this.throwValue = err;
   }
 
-  private push(id: number, start: number, end: number, flags: number, err: unknown, previews: CallPreview | undefined): void {
+  private push(id: number, start: number, end: number, flags: number, err: unknown, previews: PendingPreview | undefined): void {
     const waiting = this.head - this.tail;
     if (waiting >= RING_CAPACITY) {
       this.dropped++;

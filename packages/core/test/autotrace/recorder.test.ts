@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallRecorder, PREVIEW_SLOTS, RING_CAPACITY, THREW } from '../../src/autotrace/recorder.js';
+import { CallRecorder, finishPreview, PREVIEW_SLOTS, RING_CAPACITY, THREW } from '../../src/autotrace/recorder.js';
 
 function recorder(previews = false) {
   const r = new CallRecorder({ enabled: true, previews, maxPreviewLength: 256 });
@@ -51,7 +51,7 @@ describe('CallRecorder', () => {
     expect(token).toBeLessThan(-1);
     expect(r.r(token, 3)).toBe(3);
     r.x(0, token);
-    expect(r.previewsOf[0]).toEqual({ args: '[1,"two"]', result: '3' });
+    expect(finishPreview(r.previewsOf[0]!, 256)).toEqual({ args: '[1,"two"]', result: '3' });
     const previewed = [];
     for (let i = 1; i <= 300; i++) {
       let t = r.e(0);
