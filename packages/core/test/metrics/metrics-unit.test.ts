@@ -122,3 +122,31 @@ describe('metrics options', () => {
     expect(metricsUrl(resolveConfig({ exporter: 'otlp' }, {}))).toBe('http://localhost:4318/v1/metrics');
   });
 });
+
+describe('FileMetricsExporter', () => {
+  it('appends one OTLP/JSON line per export and rotates by size to metrics.1.jsonl, metrics.2.jsonl', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { FileMetricsExporter } = await import('../../src/metrics/exporters.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-mfile-'));
+    try {
+      const file = path.join(dir, 'metrics.jsonl');
+      const exporter = new FileMetricsExporter(file, { resource: { 'service.name': 'x' }, scope: { name: 's', version: '1' } }, { maxBytes: 600, maxFiles: 2 });
+      const snap = { startMs: 1000, timeMs: 2000, http: [], gc: [], gauges: [{ name: 'g', unit: '1', description: 'd', points: [{ attributes: {}, value: 0.5 }] }] };
+      for (let i = 0; i < 6; i++) await exporter.export(snap);
+      exporter.exportSync(snap);
+      await exporter.shutdown();
+      const names = fs.readdirSync(dir).sort();
+      expect(names).toEqual(['metrics.1.jsonl', 'metrics.2.jsonl', 'metrics.jsonl']);
+      for (const name of names) {
+        for (const line of fs.readFileSync(path.join(dir, name), 'utf8').trim().split('\n')) {
+          const req = JSON.parse(line) as { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ name: string; gauge: { dataPoints: Array<{ asDouble: number }> } }> }> }> };
+          expect(req.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]).toMatchObject({ name: 'g', gauge: { dataPoints: [{ asDouble: 0.5 }] } });
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
