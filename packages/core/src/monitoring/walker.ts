@@ -40,10 +40,18 @@ export function omitted(reason: OmissionReason, type?: string, extra?: Record<st
   return out;
 }
 
+/** Keys seen before, and whether they are plain identifiers (objects of one app reuse a few hundred keys). */
+const identifiers = new Map<string, boolean>();
+
 /** Joins a path and a key the way JavaScript would write it. */
 export function childPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
+  let plain = identifiers.get(key);
+  if (plain === undefined) {
+    plain = /^[A-Za-z_$][\w$]*$/.test(key);
+    if (identifiers.size < 4096 && key.length < 64) identifiers.set(key, plain);
+  }
+  if (plain) return path === '' ? key : `${path}.${key}`;
   return `${path}[${JSON.stringify(key)}]`;
 }
 
@@ -193,6 +201,8 @@ export class Walker {
 
   private container(value: object, className: string | undefined, path: string, level: number): SnapshotValue {
     if (Array.isArray(value)) return this.array(value, path, level);
+    // A plain object (its prototype is Object.prototype) is none of the built-in types below.
+    if (className === undefined) return this.fields(value, path, level);
     if (types.isDate(value)) return { $type: 'Date', value: intrinsics.dateText(value) };
     if (types.isRegExp(value)) return { $type: 'RegExp', value: this.string(regExpText(value), path) };
     if (types.isMap(value)) return this.map(value, path, level);
