@@ -60,6 +60,19 @@ export interface BatchExporter<T> {
   /** A flush must end by `deadline`; `undefined` when it is over. */
   setDeadline?(deadline: number | undefined): void;
   shutdown(): Promise<void>;
+  /**
+   * Staging (the file store): items are encoded soon after they arrive, a tick later, instead
+   * of waiting in the queue for their batch, and the encoded batch is written as one. Items
+   * then die young, which the garbage collector makes much cheaper than items that survive
+   * into the old generation while their batch fills (docs/performance.md).
+   */
+  stage?(items: T[]): void;
+  /** Whether an item may be staged yet (the file store waits for the item's request to end). */
+  canStage?(item: T): boolean;
+  /** Writes what was staged, as one batch. */
+  flushStaged?(deadline?: number): Promise<void>;
+  /** The same, synchronously. */
+  flushStagedSync?(): void;
 }
 
 export interface BatchOptions {
@@ -94,6 +107,10 @@ export class BatchProcessor<T> {
   private closed = false;
   private droppedHere = 0;
   private lastDropReport = 0;
+  /** Items encoded by a staging exporter and not yet written. */
+  private staged = 0;
+  private stagingScheduled = false;
+  private readonly staging: boolean;
 
   constructor(
     private readonly exporter: BatchExporter<T>,
@@ -104,15 +121,17 @@ export class BatchProcessor<T> {
   ) {
     for (const key of Object.values(names)) counters[key] ??= 0;
     this.queue = new ChunkQueue<T>(options.maxBatchSize);
+    this.staging = typeof exporter.stage === 'function' && typeof exporter.flushStaged === 'function';
   }
 
+  /** Items waiting: queued, or staged and not yet written. */
   get queueSize(): number {
-    return this.queue.length;
+    return this.queue.length + this.staged;
   }
 
-  /** True while items are queued or a batch is being exported. */
+  /** True while items are queued or staged, or a batch is being exported. */
   get busy(): boolean {
-    return this.queue.length > 0 || this.inFlight !== undefined;
+    return this.queue.length > 0 || this.staged > 0 || this.inFlight !== undefined;
   }
 
   /** The SpanSink interface: a span ended. */
@@ -122,14 +141,44 @@ export class BatchProcessor<T> {
 
   add(item: T): void {
     this.counters[this.names.received]!++;
-    if (this.closed || this.queue.length >= this.options.maxQueueSize) {
+    if (this.closed || this.queue.length + this.staged >= this.options.maxQueueSize) {
       this.counters[this.names.dropped]!++;
       this.reportDrop();
       return;
     }
     this.queue.push(item);
-    if (this.queue.length >= this.options.maxBatchSize) this.scheduleNow();
+    if (this.staging && !this.stagingScheduled) {
+      this.stagingScheduled = true;
+      setImmediate(this.stagePass);
+    }
+    if (this.queue.length + this.staged >= this.options.maxBatchSize) this.scheduleNow();
     else if (this.timer === undefined) this.scheduleLater();
+  }
+
+  /** Prepares and stages the queued items that may be staged, oldest first (see BatchExporter.stage). */
+  private readonly stagePass = (): void => {
+    this.stagingScheduled = false;
+    this.stageReady(false);
+  };
+
+  /** Stages queued items (those that may be, or `all`) until the staged batch is full. */
+  private stageReady(all: boolean): void {
+    const exporter = this.exporter;
+    const ready = all || !exporter.canStage ? () => true : (item: T) => exporter.canStage!(item);
+    for (;;) {
+      const room = this.options.maxBatchSize - this.staged;
+      if (room <= 0) return;
+      const items = this.queue.takeWhile(ready, room);
+      if (items.length === 0) return;
+      this.prepareAll(items);
+      try {
+        exporter.stage!(items);
+        this.staged += items.length;
+      } catch (e) {
+        this.counters[this.names.failures]!++;
+        debug(`staging items for export failed: ${String(e)}`);
+      }
+    }
   }
 
   private reportDrop(): void {
@@ -167,6 +216,11 @@ export class BatchProcessor<T> {
 
   private take(): T[] {
     const batch = this.queue.take();
+    this.prepareAll(batch);
+    return batch;
+  }
+
+  private prepareAll(batch: T[]): void {
     for (const item of batch) {
       try {
         this.prepare(item);
@@ -174,39 +228,53 @@ export class BatchProcessor<T> {
         debug(`preparing an item for export failed: ${String(e)}`);
       }
     }
-    return batch;
   }
 
   /** Exports one batch, after the one in flight. */
   private exportNext(deadline?: number): Promise<void> {
     if (this.inFlight) return this.inFlight.then(() => this.exportNext(deadline));
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.length === 0 && this.staged === 0) return Promise.resolve();
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.take();
+    let count: number;
     let run: Promise<void>;
-    try {
-      run = this.exporter.export(batch, deadline);
-    } catch (e) {
-      run = Promise.reject(e);
+    if (this.staging) {
+      // The batch is due: whatever is queued joins it now, its request ended or not.
+      this.stageReady(true);
+      count = this.staged;
+      this.staged = 0;
+      try {
+        run = this.exporter.flushStaged!(deadline);
+      } catch (e) {
+        run = Promise.reject(e);
+      }
+    } else {
+      const batch = this.take();
+      count = batch.length;
+      try {
+        run = this.exporter.export(batch, deadline);
+      } catch (e) {
+        run = Promise.reject(e);
+      }
     }
     const counted = run.then(
       () => {
-        this.counters[this.names.exported]! += batch.length;
+        this.counters[this.names.exported]! += count;
       },
       (err: unknown) => {
         this.counters[this.names.failures]!++;
         if (!(err as { reported?: boolean } | undefined)?.reported) {
-          warnOnce(`TK_EXPORT_FAILED_${this.names.failures}`, `export of ${batch.length} items failed: ${err instanceof Error ? err.message : String(err)}`);
+          warnOnce(`TK_EXPORT_FAILED_${this.names.failures}`, `export of ${count} items failed: ${err instanceof Error ? err.message : String(err)}`);
         }
       },
     );
     this.inFlight = counted.finally(() => {
       this.inFlight = undefined;
-      if (this.queue.length >= this.options.maxBatchSize) this.scheduleNow();
-      else if (this.queue.length > 0 && this.timer === undefined) this.scheduleLater();
+      const waiting = this.queue.length + this.staged;
+      if (waiting >= this.options.maxBatchSize) this.scheduleNow();
+      else if (waiting > 0 && this.timer === undefined) this.scheduleLater();
     });
     return this.inFlight;
   }
@@ -236,7 +304,7 @@ export class BatchProcessor<T> {
       while (this.busy && Date.now() < deadline) {
         await Promise.race([this.inFlight ?? this.exportNext(networkDeadline), expired]);
       }
-      if (this.queue.length > 0) this.flushSync(false);
+      if (this.queue.length > 0 || this.staged > 0) this.flushSync(false);
     } finally {
       clearTimeout(keepAlive);
       expire();
@@ -249,7 +317,19 @@ export class BatchProcessor<T> {
    * the exporter has in flight) and for what a flush could not export before its deadline.
    */
   flushSync(exiting = true): void {
-    if (this.exporter.exportSync) {
+    if (this.staging && this.exporter.flushStagedSync) {
+      while (this.queue.length > 0 || this.staged > 0) {
+        this.stageReady(true);
+        const count = this.staged;
+        this.staged = 0;
+        try {
+          if (count > 0) this.exporter.flushStagedSync();
+          this.counters[this.names.exported]! += count;
+        } catch {
+          this.counters[this.names.failures]!++;
+        }
+      }
+    } else if (this.exporter.exportSync) {
       while (this.queue.length > 0) {
         const batch = this.take();
         try {

@@ -6,6 +6,8 @@
 export class ChunkQueue<T> {
   private chunks: T[][] = [];
   private size = 0;
+  /** Items already taken from the front of the oldest batch (by takeWhile). */
+  private head = 0;
 
   constructor(private readonly chunkSize: number) {}
 
@@ -22,14 +24,46 @@ export class ChunkQueue<T> {
 
   /** The oldest batch (at most `chunkSize` items), or an empty array. */
   take(): T[] {
-    const first = this.chunks.shift();
+    let first = this.chunks.shift();
     if (!first) return [];
+    if (this.head > 0) {
+      first = first.slice(this.head);
+      this.head = 0;
+    }
     this.size -= first.length;
     return first;
+  }
+
+  /** Takes items from the front, oldest first, while `ready` holds for them (at most `max`). */
+  takeWhile(ready: (item: T) => boolean, max: number): T[] {
+    const out: T[] = [];
+    while (out.length < max) {
+      const first = this.chunks[0];
+      if (!first) break;
+      if (this.head >= first.length) {
+        this.chunks.shift();
+        this.head = 0;
+        continue;
+      }
+      const item = first[this.head] as T;
+      if (!ready(item)) break;
+      out.push(item);
+      // The taken slot is cleared so the item can be collected now.
+      (first as Array<T | undefined>)[this.head] = undefined;
+      this.head++;
+      this.size--;
+    }
+    const first = this.chunks[0];
+    if (first && this.head >= first.length) {
+      this.chunks.shift();
+      this.head = 0;
+    }
+    return out;
   }
 
   clear(): void {
     this.chunks = [];
     this.size = 0;
+    this.head = 0;
   }
 }

@@ -102,6 +102,40 @@ export class FileSpanExporter implements SpanExporter {
     return written;
   }
 
+  /**
+   * A span is staged (encoded now, written with the next batch) once its request has ended:
+   * metadata set later in the request still reaches every span of it, as before.
+   */
+  canStage(span: ReadableSpan): boolean {
+    const request = span.request;
+    return request === undefined || !request.span.isRecording();
+  }
+
+  /** Encodes spans into the line the next {@link flushStaged} writes. */
+  stage(spans: ReadableSpan[]): void {
+    this.encode.stage(spans);
+  }
+
+  /** Writes the staged line (one batch). */
+  flushStaged(): Promise<void> {
+    const line = this.encode.finish();
+    if (line === undefined) return Promise.resolve();
+    const written = this.out.append(line);
+    written.then(
+      () => this.encode.recycle(line),
+      () => this.encode.recycle(line),
+    );
+    return written;
+  }
+
+  /** The same, synchronously (the process's `exit` event, a flush past its deadline). */
+  flushStagedSync(): void {
+    const line = this.encode.finish();
+    if (line === undefined) return;
+    this.out.appendSync(line);
+    this.encode.recycle(line);
+  }
+
   exportSync(spans: ReadableSpan[]): void {
     if (spans.length === 0) return;
     const line = this.encode(spans);

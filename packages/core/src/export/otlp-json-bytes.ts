@@ -274,7 +274,17 @@ function span(s: ReadableSpan): void {
 
 /** A line encoder whose buffers can be handed back for reuse once written. */
 export interface LineEncoder {
+  /** One whole line for `spans` (spans staged before and not yet finished stay staged). */
   (spans: ReadableSpan[]): Buffer;
+  /**
+   * Encodes `spans` now into the line being built, to be written later by {@link finish}: the
+   * spans need not stay alive until the batch is written (docs/performance.md).
+   */
+  stage(spans: ReadableSpan[]): void;
+  /** Spans staged and not yet finished. */
+  readonly staged: number;
+  /** The line holding every span staged since the last call, or undefined when none was. */
+  finish(): Buffer | undefined;
   /**
    * Hands back a line this encoder returned, once it was written: the next batch is encoded
    * into the same memory instead of a new buffer (a fresh half-megabyte buffer costs page
@@ -294,17 +304,31 @@ export function traceLineBytesEncoder(meta: ExportMeta): LineEncoder {
   let spare: Buffer | undefined;
   let sizeHint = 64 * 1024;
   let lent: Buffer | undefined;
-  const encode = ((spans: ReadableSpan[]) => {
-    buf = (spare !== undefined && spare.length >= sizeHint ? spare : Buffer.allocUnsafe(sizeHint)) as Out;
+  // The line being staged: its own buffer and length (the module's buf/off serve one call at a time).
+  let stagedBuf: Out | undefined;
+  let stagedOff = 0;
+  let staged = 0;
+
+  const fresh = (): Out => {
+    const b = (spare !== undefined && spare.length >= sizeHint ? spare : Buffer.allocUnsafe(sizeHint)) as Out;
     spare = undefined;
-    off = 0;
-    grow(open.length);
-    open.copy(buf, 0);
-    off = open.length;
+    return b;
+  };
+  /** Appends spans to the line in `b` (opened when `at` is 0); returns the buffer and length. */
+  const append = (b: Out, at: number, count: number, spans: ReadableSpan[]): void => {
+    buf = b;
+    off = at;
+    if (at === 0) {
+      grow(open.length);
+      open.copy(buf, 0);
+      off = open.length;
+    }
     for (let i = 0; i < spans.length; i++) {
-      if (i > 0) byte(0x2c);
+      if (count + i > 0) byte(0x2c);
       span(spans[i] as ReadableSpan);
     }
+  };
+  const close = (): Buffer => {
     put(closeBytes);
     sizeHint = Math.min(Math.max(sizeHint, off), 16 * 1024 * 1024);
     const line = buf.subarray(0, off);
@@ -313,7 +337,31 @@ export function traceLineBytesEncoder(meta: ExportMeta): LineEncoder {
     buf = Buffer.allocUnsafe(0) as Out;
     off = 0;
     return line;
+  };
+
+  const encode = ((spans: ReadableSpan[]) => {
+    append(fresh(), 0, 0, spans);
+    return close();
   }) as LineEncoder;
+  encode.stage = (spans: ReadableSpan[]) => {
+    if (spans.length === 0) return;
+    append(stagedBuf ?? fresh(), stagedOff, staged, spans);
+    stagedBuf = buf;
+    stagedOff = off;
+    staged += spans.length;
+    buf = Buffer.allocUnsafe(0) as Out;
+    off = 0;
+  };
+  Object.defineProperty(encode, 'staged', { get: () => staged });
+  encode.finish = () => {
+    if (stagedBuf === undefined || staged === 0) return undefined;
+    buf = stagedBuf;
+    off = stagedOff;
+    stagedBuf = undefined;
+    stagedOff = 0;
+    staged = 0;
+    return close();
+  };
   encode.recycle = (line: Buffer) => {
     if (lent !== undefined && line.buffer === lent.buffer) {
       spare = lent;
