@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { context, type Context } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 import { getClient, type TracekitClient } from '../client.js';
 import { JsonlFile } from '../export/file-exporter.js';
@@ -9,6 +10,12 @@ import { callFlowEvents } from './flow-records.js';
 import { emitFunctionSpan, MAX_SPANS_PER_FLUSH } from './function-spans.js';
 import { relativeToRoot, resolveFunctionTracing, selectsFile, selectsFunction, type FunctionTracingConfig } from './options.js';
 import { finishPreview, RING_CAPACITY, THREW, type CallRecorder } from './recorder.js';
+
+/** The context manager `context.active()` consults, read through the API's own accessor. */
+function activeContextManager(): { active(): Context } | undefined {
+  const getter = (context as unknown as { _getContextManager?: () => { active(): Context } })._getContextManager;
+  return typeof getter === 'function' ? getter.call(context) : undefined;
+}
 
 /** How often the ring buffer is emptied, in ms (sooner when it is three quarters full). */
 export const FLUSH_INTERVAL_MS = 250;
@@ -96,6 +103,8 @@ export class CallFlusher {
     if (r.head === r.tail) return;
     const view = this.clientView();
     if (!view) return;
+    // The manager the API would use now (the app's OpenTelemetry SDK may have registered its own).
+    r.contextManager = activeContextManager();
     if (!view.client.config.enabled) {
       r.enabled = false;
       this.discard(r.head);

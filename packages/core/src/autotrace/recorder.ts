@@ -108,6 +108,11 @@ export class CallRecorder {
   private nextSlot = 0;
   private throwToken = -1;
   private throwValue: unknown;
+  /**
+   * The registered context manager, once a client exists (set by the flusher, refreshed at every
+   * flush): asking it directly skips the API's global lookup on every call.
+   */
+  contextManager: { active(): Context } | undefined;
   /** Called when the ring is three quarters full; the flusher schedules itself. */
   onPressure: (() => void) | undefined;
 
@@ -248,7 +253,7 @@ export class CallRecorder {
     nums[at + 1] = start;
     nums[at + 2] = end;
     nums[at + 3] = flags;
-    this.contexts[slot] = context.active();
+    this.contexts[slot] = this.contextManager === undefined ? context.active() : this.contextManager.active();
     if (flags !== 0) this.thrown[slot] = err;
     if (previews !== undefined) this.previewsOf[slot] = previews;
     this.head++;
