@@ -67,7 +67,7 @@ export class RequestBodyCollector {
   done(): void {
     if (this.size === 0) return;
     try {
-      readRequestBody(Buffer.concat(this.parts, this.size).toString('utf8'), this.call);
+      readRequestBody((this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size)).toString('utf8'), this.call);
     } catch {
       // never break the call
     }

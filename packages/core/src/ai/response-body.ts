@@ -41,7 +41,7 @@ function decompressor(encoding: string | undefined): Decoder | undefined {
  */
 export class ResponseBodyObserver {
   private readonly sse: SseParser | undefined;
-  private readonly text = new StringDecoder('utf8');
+  private readonly text: StringDecoder | undefined;
   private readonly inflate: Decoder | undefined;
   private parts: Buffer[] = [];
   private size = 0;
@@ -59,6 +59,7 @@ export class ResponseBodyObserver {
     contentEncoding: string | undefined,
   ) {
     if (contentType?.includes('text/event-stream')) {
+      this.text = new StringDecoder('utf8');
       this.sse = new SseParser((name, data) => {
         if (this.firstEvent) {
           this.firstEvent = false;
@@ -89,7 +90,7 @@ export class ResponseBodyObserver {
 
   private plain(b: Buffer): void {
     if (this.sse) {
-      this.sse.push(this.text.write(b));
+      this.sse.push(this.text!.write(b));
       return;
     }
     if (!this.over && this.size + b.length <= MAX_JSON_BYTES) {
@@ -137,12 +138,13 @@ export class ResponseBodyObserver {
   private parse(): void {
     if (this.failed) this.events.truncated();
     if (this.sse) {
-      this.sse.push(this.text.end());
+      this.sse.push(this.text!.end());
       return;
     }
     if (!this.over) {
       if (this.size === 0) return;
-      const body = parseJson(Buffer.concat(this.parts, this.size).toString('utf8'));
+      const whole = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+      const body = parseJson(whole.toString('utf8'));
       this.parts = [];
       if (body !== undefined) this.reader.json(body);
       return;
