@@ -163,7 +163,7 @@ export class ProbeManager implements ProbeController {
     try {
       const walk = this.config.monitoring.walk;
       this.worker = new Worker(workerFile()!, {
-        workerData: { walk, pauseBudgetMs: this.config.monitoring.maxPauseMs, perSecond: this.config.monitoring.limits.perBreakpointPerSecond },
+        workerData: { walk, pauseBudgetMs: this.config.monitoring.maxPauseMs, perSecond: this.config.monitoring.limits.perBreakpointPerSecond, closed: this.closed },
         stdout: false,
         stderr: false,
       });
@@ -284,8 +284,18 @@ export class ProbeManager implements ProbeController {
     }
   }
 
+  /** The worker sets it to 1 once its session is closed (see onExit). */
+  private readonly closed = new Int32Array(new SharedArrayBuffer(4));
+
+  /**
+   * At exit, while a probe is set, the worker closes its session and the app's thread waits for
+   * that (at most 200 ms, only then): otherwise Node prints "Waiting for the debugger to
+   * disconnect..." and waits itself.
+   */
   private readonly onExit = (): void => {
-    void this.worker?.terminate();
+    if (!this.worker || !debuggerState.enabled) return;
+    this.worker.postMessage({ type: 'exit' });
+    Atomics.wait(this.closed, 0, 0, 200);
   };
 
   stop(): void {

@@ -15,7 +15,7 @@ export interface WorkerProbe {
 }
 
 /** Main thread to worker. */
-export type WorkerInbound = { type: 'set'; probes: WorkerProbe[] } | { type: 'stop' };
+export type WorkerInbound = { type: 'set'; probes: WorkerProbe[] } | { type: 'stop' } | { type: 'exit' };
 
 /** One frame of a hit, in the generated JavaScript (the main thread maps it). */
 export interface HitFrame {

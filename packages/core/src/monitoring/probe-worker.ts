@@ -22,6 +22,8 @@ interface Settings {
   walk: WalkLimits;
   pauseBudgetMs: number;
   perSecond: number;
+  /** Set to 1 (and notified) once the session is closed at the process's exit. */
+  closed: Int32Array;
 }
 
 interface Armed {
@@ -161,6 +163,14 @@ async function apply(list: WorkerProbe[]): Promise<void> {
 port.on('message', (m: WorkerInbound) => {
   if (m.type === 'set') changing = changing.then(() => apply(m.probes)).catch((e) => send({ type: 'fatal', error: String(e) }));
   else if (m.type === 'stop') changing = changing.then(() => apply([]));
+  else if (m.type === 'exit') {
+    // The app's thread waits (briefly) for this: a session still connected at exit makes Node
+    // print "Waiting for the debugger to disconnect..." and wait for it.
+    session?.disconnect();
+    session = undefined;
+    Atomics.store(settings.closed, 0, 1);
+    Atomics.notify(settings.closed, 0);
+  }
 });
 
 /** One paused frame's reader: identifiers from its scopes (not the global one), then property steps. */
@@ -319,6 +329,26 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   for (const hit of hits) send({ ...hit, pauseMs });
   if (hits.length === 0 && hitProbes.length > 0) send({ type: 'pause', pauseMs });
   await costCheck(hitProbes, pauseMs);
+  for (const hit of hits) {
+    const a = probes.get(hit.id);
+    if (a && !a.disarmed) void coolDown(a);
+  }
+}
+
+/**
+ * After a capture, a probe may not capture again for 1/perSecond s: its V8 breakpoint is removed
+ * for that time, so a hot line does not pause the app only to be skipped.
+ */
+async function coolDown(a: Armed): Promise<void> {
+  if (!a.breakpointId) return;
+  const id = a.breakpointId;
+  a.breakpointId = undefined;
+  byBreakpoint.delete(id);
+  await post('Debugger.removeBreakpoint', { breakpointId: id }).catch(() => undefined);
+  const timer = setTimeout(() => {
+    if (!a.disarmed && probes.get(a.spec.id) === a && enabled) void install(a);
+  }, 1000 / settings.perSecond);
+  timer.unref();
 }
 
 function evaluateToValue(r: Read): SnapshotValue {

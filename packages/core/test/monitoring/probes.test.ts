@@ -48,6 +48,7 @@ interface Project {
   bpFile: string;
   logs: string;
   child: ChildProcess;
+  stderr(): string;
   state(): Promise<{ debugger: { enables: number; enabled: boolean }; started: boolean; stats: Record<string, number> }>;
   stop(): Promise<void>;
 }
@@ -78,6 +79,7 @@ function project(files: Record<string, string>, target: string, probes: Partial<
     bpFile,
     logs: path.join(dir, '.tracekit', 'logs.jsonl'),
     child,
+    stderr: () => stderr,
     state: () => ask('state', 'state'),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -188,8 +190,23 @@ describe('line probes (child processes, built package)', () => {
     }, { timeout: 5000, interval: 100 });
   });
 
+  it('works in an ES module (file:// URL), and the app exits without waiting for a debugger', async () => {
+    const esm = TARGET_JS.replace("'use strict';\n", '').replace('module.exports = { checkout, never };', 'export { checkout, never };');
+    running = await project({ 'target.mjs': esm }, 'target.mjs', [{ id: 'p-esm', location: 'target.mjs:3', capture: ['order.id', 'user.name'], enabled: true }]);
+    const p = running;
+    await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 15_000, interval: 100 });
+    const snap = records(p.logs).find((r) => r.eventName === 'tracekit.snapshot')!;
+    expect(JSON.parse(snap.body!.stringValue!)).toMatchObject({ 'user.name': 'ann' });
+    expect(attr(snap, 'code.file.path')).toBe('target.mjs');
+    expect((await p.state()).debugger.enabled).toBe(true);
+    await p.stop();
+    expect(p.stderr()).not.toContain('Waiting for the debugger');
+  });
+
   it('disarms a probe whose pauses take more than 1% of wall time (a hot line), and disables the debugger', async () => {
-    running = await project({ 'target.js': TARGET_JS }, 'target.js', [{ id: 'p-hot', location: 'target.js:4', enabled: true }], 1);
+    // A condition that is never true: every call pauses the app and captures nothing (a capture
+    // would take the breakpoint out for a second, see coolDown in probe-worker.ts).
+    running = await project({ 'target.js': TARGET_JS }, 'target.js', [{ id: 'p-hot', location: 'target.js:4', condition: 'user.id == 1000', enabled: true }], 1);
     const p = running;
     await vi.waitFor(() => {
       const hot = probesIn(p.bpFile).find((x) => x.id === 'p-hot');
