@@ -66,6 +66,8 @@ for (const line of storeLines(traces, PER_TRACE)) {
 }
 fs.closeSync(fd);
 const viewer = await startViewer();
+// Never leave the viewer behind, whatever fails.
+process.on('exit', () => viewer.child.kill('SIGTERM'));
 const rssLoaded = rssOf(viewer.child.pid);
 const stats = await (await fetch(`${viewer.url}api/stats`)).json();
 console.log(`load: ${stats.spans} spans (${stats.traces} traces, ${mb(bytes)} of JSONL) read in ${viewer.loadMs} ms; process start to listening ${viewer.wallMs.toFixed(0)} ms; RSS ${mb(rssLoaded)}`);

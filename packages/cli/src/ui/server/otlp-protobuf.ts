@@ -30,33 +30,53 @@ function decode<T>(r: ProtobufReader, out: T, fields: Fields<T>): T {
   return out;
 }
 
-function anyValue(r: ProtobufReader): AnyValue {
-  return decode<AnyValue>(r, {}, (r, v, num, wt) => {
+/**
+ * Attributes are most of a span's bytes, so KeyValue and AnyValue are read in place, in the
+ * parent's reader up to `end`, without a sub-reader or a callback per field.
+ */
+function anyValueAt(r: ProtobufReader, end: number): AnyValue {
+  const v: AnyValue = {};
+  while (r.pos < end) {
+    const tag = r.varint();
+    const num = Math.floor(tag / 8);
+    const wt = tag & 7;
     if (num === 1 && wt === LEN) v.stringValue = r.string();
-    else if (num === 2 && wt === VARINT) v.boolValue = r.varint() !== 0;
     else if (num === 3 && wt === VARINT) v.intValue = r.int64();
+    else if (num === 2 && wt === VARINT) v.boolValue = r.varint() !== 0;
     else if (num === 4 && wt === I64) v.doubleValue = r.double();
     else if (num === 5 && wt === LEN) v.arrayValue = decode<{ values: AnyValue[] }>(r.message(), { values: [] }, (r, a, n, w) => n === 1 && w === LEN && a.values.push(anyValue(r.message())) > 0);
-    else if (num === 6 && wt === LEN) v.kvlistValue = decode<{ values: KeyValue[] }>(r.message(), { values: [] }, (r, a, n, w) => n === 1 && w === LEN && a.values.push(keyValue(r.message())) > 0);
+    else if (num === 6 && wt === LEN) v.kvlistValue = decode<{ values: KeyValue[] }>(r.message(), { values: [] }, (r, a, n, w) => n === 1 && w === LEN && a.values.push(keyValueAt(r, r.lengthEnd())) > 0);
     else if (num === 7 && wt === LEN) v.bytesValue = r.base64();
-    else return false;
-    return true;
-  });
+    else if (num === 0) throw new ProtobufError('field number 0');
+    else r.skip(wt);
+  }
+  if (r.pos !== end) throw new ProtobufError('message overran its length');
+  return v;
 }
 
-function keyValue(r: ProtobufReader): KeyValue {
-  return decode<KeyValue>(r, { key: '' }, (r, kv, num, wt) => {
+function anyValue(r: ProtobufReader): AnyValue {
+  return anyValueAt(r, r.end);
+}
+
+function keyValueAt(r: ProtobufReader, end: number): KeyValue {
+  const kv: KeyValue = { key: '' };
+  while (r.pos < end) {
+    const tag = r.varint();
+    const num = Math.floor(tag / 8);
+    const wt = tag & 7;
     if (num === 1 && wt === LEN) kv.key = r.string();
-    else if (num === 2 && wt === LEN) kv.value = anyValue(r.message());
-    else return false;
-    return true;
-  });
+    else if (num === 2 && wt === LEN) kv.value = anyValueAt(r, r.lengthEnd());
+    else if (num === 0) throw new ProtobufError('field number 0');
+    else r.skip(wt);
+  }
+  if (r.pos !== end) throw new ProtobufError('message overran its length');
+  return kv;
 }
 
 /** Pushes a KeyValue when the field is one; for the many messages whose attributes are a repeated KeyValue. */
 function attribute(r: ProtobufReader, list: KeyValue[], wt: number): boolean {
   if (wt !== LEN) return false;
-  list.push(keyValue(r.message()));
+  list.push(keyValueAt(r, r.lengthEnd()));
   return true;
 }
 
@@ -100,34 +120,42 @@ function link(r: ProtobufReader): OtlpLink {
   });
 }
 
-function span(r: ProtobufReader): OtlpSpan {
-  return decode<OtlpSpan>(r, { attributes: [], events: [], links: [] }, (r, s, num, wt) => {
-    switch (num) {
-      case 1: if (wt !== LEN) return false; s.traceId = r.hex(); return true;
-      case 2: if (wt !== LEN) return false; s.spanId = r.hex(); return true;
-      case 3: if (wt !== LEN) return false; s.traceState = r.string(); return true;
-      case 4: if (wt !== LEN) return false; s.parentSpanId = r.hex(); return true;
-      case 5: if (wt !== LEN) return false; s.name = r.string(); return true;
-      case 6: if (wt !== VARINT) return false; s.kind = r.varint(); return true;
-      case 7: if (wt !== I64) return false; s.startTimeUnixNano = r.fixed64String(); return true;
-      case 8: if (wt !== I64) return false; s.endTimeUnixNano = r.fixed64String(); return true;
-      case 9: return attribute(r, s.attributes!, wt);
-      case 10: if (wt !== VARINT) return false; s.droppedAttributesCount = r.varint(); return true;
-      case 11: if (wt !== LEN) return false; s.events!.push(event(r.message())); return true;
-      case 13: if (wt !== LEN) return false; s.links!.push(link(r.message())); return true;
-      case 15:
-        if (wt !== LEN) return false;
-        s.status = decode<{ code?: number; message?: string }>(r.message(), {}, (r, st, n, w) => {
-          if (n === 2 && w === LEN) st.message = r.string();
-          else if (n === 3 && w === VARINT) st.code = r.varint();
-          else return false;
-          return true;
-        });
-        return true;
-      case 16: if (wt !== I32) return false; s.flags = r.fixed32(); return true;
-      default: return false;
-    }
+function status(r: ProtobufReader): { code?: number; message?: string } {
+  return decode<{ code?: number; message?: string }>(r, {}, (r, st, n, w) => {
+    if (n === 2 && w === LEN) st.message = r.string();
+    else if (n === 3 && w === VARINT) st.code = r.varint();
+    else return false;
+    return true;
   });
+}
+
+/** A span, read in a plain loop: the message decoded most often. */
+function span(r: ProtobufReader): OtlpSpan {
+  const s: OtlpSpan = { attributes: [], events: [], links: [] };
+  const end = r.end;
+  while (r.pos < end) {
+    const tag = r.varint();
+    const num = Math.floor(tag / 8);
+    const wt = tag & 7;
+    if (num === 9 && wt === LEN) s.attributes!.push(keyValueAt(r, r.lengthEnd()));
+    else if (num === 1 && wt === LEN) s.traceId = r.hex();
+    else if (num === 2 && wt === LEN) s.spanId = r.hex();
+    else if (num === 4 && wt === LEN) s.parentSpanId = r.hex();
+    else if (num === 5 && wt === LEN) s.name = r.string();
+    else if (num === 6 && wt === VARINT) s.kind = r.varint();
+    else if (num === 7 && wt === I64) s.startTimeUnixNano = r.fixed64String();
+    else if (num === 8 && wt === I64) s.endTimeUnixNano = r.fixed64String();
+    else if (num === 11 && wt === LEN) s.events!.push(event(r.message()));
+    else if (num === 13 && wt === LEN) s.links!.push(link(r.message()));
+    else if (num === 15 && wt === LEN) s.status = status(r.message());
+    else if (num === 3 && wt === LEN) s.traceState = r.string();
+    else if (num === 10 && wt === VARINT) s.droppedAttributesCount = r.varint();
+    else if (num === 16 && wt === I32) s.flags = r.fixed32();
+    else if (num === 0) throw new ProtobufError('field number 0');
+    else r.skip(wt);
+  }
+  if (r.pos !== end) throw new ProtobufError('message overran its length');
+  return s;
 }
 
 /**

@@ -137,7 +137,8 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
     res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, etag: asset.etag, 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
   });
-  server.keepAliveTimeout = 5000;
+  // Longer than clients keep idle sockets (undici: 4 s), so a client never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
