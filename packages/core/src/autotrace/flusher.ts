@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { context, type Context } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
-import { getClient, type TracekitClient } from '../client.js';
+import { ensureClient, getClient, type TracekitClient } from '../client.js';
 import { JsonlFile } from '../export/file-exporter.js';
 import { createRedactor } from '../redaction/redactor.js';
 import { CallAggregator } from './aggregate.js';
@@ -56,8 +56,28 @@ export class CallFlusher {
     this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
     // The last records of a short-lived program: synchronously, before the client's own exit flush.
-    process.once('beforeExit', () => this.flush());
+    process.once('beforeExit', () => this.atBeforeExit());
     process.once('exit', () => this.flush(true));
+  }
+
+  /**
+   * A program that ran to its end without `init()` (a script run with `tracekit run`): its calls
+   * are still written, by a client made from the environment as `init()` would make it. An app
+   * that calls `init()` is unaffected (it has its client by then).
+   */
+  private atBeforeExit(): void {
+    const r = this.recorder;
+    if (!getClient() && r.head !== r.tail && r.enabled) {
+      try {
+        const client = ensureClient();
+        this.flush();
+        void client.flush().catch(() => undefined);
+        return;
+      } catch {
+        // a bad environment: init() would have thrown too; nothing is written
+      }
+    }
+    this.flush();
   }
 
   private schedule(): void {

@@ -71,6 +71,17 @@ describe('what is recorded', () => {
     expect(records.filter((r) => r.name === 'explode')).toEqual([]);
   });
 
+  it('a script that never calls init() still has its calls written when it ends', async () => {
+    const store = tempStore();
+    const file = path.join(store, 'events.jsonl');
+    const run = await runNode(path.join(FIXTURES, 'script'), [...tracedFlags(), 'app.js'], { TRACEKIT_FILE_FORMAT: 'events', TRACEKIT_FILE: file });
+    expect(run.stdout).toBe('fib 5\n');
+    const records = readJsonLines<Record<string, unknown>>(file);
+    // fib(5) is 15 calls: 15 ENTER and 15 EXIT records, the first with its argument.
+    expect(records.map((r) => r.event).sort()).toEqual([...Array(15).fill('ENTER'), ...Array(15).fill('EXIT')]);
+    expect(records[0]).toMatchObject({ event: 'ENTER', module: 'app.js', function: 'fib', line: 2, args: '[5]' });
+  });
+
   it('compiled TypeScript: records name the .ts source and its lines through the source map', async () => {
     const store = tempStore();
     const file = path.join(store, 'events.jsonl');
