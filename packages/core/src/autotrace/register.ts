@@ -1,5 +1,4 @@
 import Module from 'node:module';
-import path from 'node:path';
 import { installCjsHook } from './cjs-hook.js';
 import { loadSync } from './esm-hooks.js';
 import { CallFlusher } from './flusher.js';
@@ -64,9 +63,4 @@ export function registerAutotrace(options: { esm?: boolean } = {}): AutotraceHan
   const handle = { recorder, flusher, hooks };
   g[KEY] = handle;
   return handle;
-}
-
-/** The file name used in diagnostics for a module path (relative to the working directory). */
-export function shortPath(file: string): string {
-  return path.relative(process.cwd(), file) || file;
 }
