@@ -53,13 +53,13 @@ interface Project {
   stop(): Promise<void>;
 }
 
-function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[], intervalMs = 100): Promise<Project> {
+function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[], intervalMs = 100, execArgv: string[] = []): Promise<Project> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-probes-'));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   fs.mkdirSync(path.join(dir, '.tracekit'));
   const bpFile = path.join(dir, '.tracekit', 'breakpoints.json');
   fs.writeFileSync(bpFile, JSON.stringify({ breakpoints: [], probes }));
-  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TK_INTERVAL: String(intervalMs), TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TK_INTERVAL: String(intervalMs), TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const ask = <T>(msg: string, type: string) =>
@@ -215,6 +215,17 @@ describe('line probes (child processes, built package)', () => {
     const state = await p.state();
     expect(state.stats.probesDisarmed).toBe(1);
     await vi.waitFor(async () => expect((await p.state()).debugger.enabled).toBe(false), { timeout: 5000, interval: 100 });
+  });
+
+  it('refuses to run beside --inspect, with a clear status, and never enables the debugger', async () => {
+    running = await project({ 'target.js': TARGET_JS }, 'target.js', [{ id: 'p-js', location: 'target.js:4', enabled: true }], 100, ['--inspect=127.0.0.1:0']);
+    const p = running;
+    await vi.waitFor(() => {
+      const probe = probesIn(p.bpFile)[0];
+      expect(probe).toMatchObject({ status: 'error', error: expect.stringContaining('--inspect') });
+    }, { timeout: 5000, interval: 100 });
+    expect((await p.state()).debugger).toEqual({ enables: 0, enabled: false });
+    expect(p.stderr()).toContain('TK_PROBES_REFUSED');
   });
 
   it('an app without probes never starts the worker nor enables the debugger', async () => {
