@@ -8,6 +8,12 @@ import { html } from './html.js';
 import { moveSelection, useKeys } from './keyboard.js';
 import { navigate } from './router.js';
 
+/** The innermost in-app frame, as `function (file:line)`. */
+function culprit(g: ErrorGroupDto): string {
+  const f = g.frames.find((x) => x.in_app) ?? g.frames[0];
+  return f ? `${f.function ?? '<anonymous>'} (${f.file}${f.line !== undefined ? `:${f.line}` : ''})` : '';
+}
+
 const groupHref = (g: ErrorGroupDto) => `/errors/${encodeURIComponent(g.fingerprint)}`;
 
 /** Errors grouped by fingerprint, the most recently seen first. */
@@ -32,10 +38,11 @@ export function ErrorsView() {
   }
   return html`<section class="view">
     <table class="list errors" aria-label="Error groups">
-      <thead><tr><th>Error</th><th class="num">Count</th><th>Routes</th><th>First seen</th><th>Last seen</th></tr></thead>
+      <thead><tr><th>Error</th><th>Where</th><th class="num">Count</th><th>Routes</th><th>First seen</th><th>Last seen</th></tr></thead>
       <tbody>${groups.map(
         (g, i) => html`<tr key=${g.fingerprint} data-fingerprint=${g.fingerprint} data-selected=${i === selected ? 'true' : 'false'} onClick=${() => navigate(groupHref(g))}>
           <td><a href=${groupHref(g)}><strong class="err">${g.type}</strong></a> <span class="msg">${g.message}</span></td>
+          <td class="mono small">${culprit(g)}</td>
           <td class="num count">${g.count}</td>
           <td>${g.routes.slice(0, 3).map((r) => html`<span class="chip" key=${r.route}>${r.route}</span>`)}${g.routes.length > 3 ? ` +${g.routes.length - 3}` : ''}</td>
           <td title=${time(g.firstSeen)}>${ago(g.firstSeen)}</td>
