@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/ui/server/viewer-server.js';
 import { eventually, request, tempProject, testViewer } from './helpers.js';
@@ -52,4 +53,23 @@ describe("TraceKit's own OTLP exporter sending to the viewer", () => {
       }
     });
   }
+
+  it("reads the file exporter's store: traces, error details and the code inventory written at shutdown", async () => {
+    const dir = path.join(root, 'file-store');
+    const shop = await startShop({ TRACEKIT_FILE: path.join(dir, 'traces.jsonl'), TRACEKIT_SERVICE_NAME: 'shop-file' });
+    const user = (await (await fetch(`${shop.url}/users/3`)).json()) as { requestId: string };
+    expect((await fetch(`${shop.url}/checkout/fail`)).status).toBe(500);
+    await shop.stop();
+    const fromFiles = await testViewer(SHOP_DIR, { dir, persist: false });
+    try {
+      const traceId = fromFiles.store.byRequestId.get(user.requestId)!;
+      expect(fromFiles.store.traces.get(traceId)!.summary()).toMatchObject({ route: '/users/:id', service: 'shop-file', statusCode: 200 });
+      const [group] = fromFiles.store.errors.list(() => true);
+      expect(group).toMatchObject({ message: 'payment provider unavailable', count: 1, routes: [{ route: '/checkout/fail', count: 1 }] });
+      const inventory = (await request(fromFiles, 'GET', '/api/inventory')).json();
+      expect(inventory).toContainEqual(expect.objectContaining({ service: 'shop-file', file: 'payments.mjs', function: 'chargeCard', line: 3, count: 1, errors: [expect.objectContaining({ fingerprint: group!.fingerprint })] }));
+    } finally {
+      await fromFiles.close();
+    }
+  });
 });
