@@ -34,6 +34,7 @@ export { TracekitSpan } from './tracing/span.js';
 export { newSpanId, newTraceId } from './tracing/ids.js';
 export { requestAttributes } from './http/http-attributes.js';
 export { traceLineBytesEncoder } from './export/otlp-json-bytes.js';
+export { LinkedContext } from './context/linked-context.js';
 export { safeCall } from './lifecycle/hooks.js';
 export { warnOnce } from './diag.js';
 export { compilePathRules } from './http/ignore.js';
