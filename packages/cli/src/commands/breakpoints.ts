@@ -24,7 +24,7 @@ const breakpoints: Command = {
         for (const bp of doc.breakpoints) {
           const state = bp.enabled ? (bp.status ?? 'armed') : 'disarmed';
           const max = bp.maxCaptures >= 0 ? String(bp.maxCaptures) : '100';
-          rows.push([bp.id, state, `${bp.captures}/${max}`, bp.expiresAt ?? 'never', bp.label, `${bp.file}:${bp.line}${bp.function ? ` ${bp.function}` : ''}`]);
+          rows.push([bp.id, state, `${Math.max(0, bp.captures)}/${max}`, bp.expiresAt ?? 'never', bp.label, `${bp.file}:${bp.line}${bp.function ? ` ${bp.function}` : ''}`]);
         }
         process.stdout.write(`${table(rows)}\n`);
         return 0;

@@ -48,9 +48,9 @@ function breakpoint(v: unknown, i: number): BreakpointEntry | string {
     line: (v.line as number | undefined) ?? 0,
     function: fn,
     enabled: (v.enabled as boolean | undefined) ?? true,
-    captures: (v.captures as number | undefined) ?? 0,
+    captures: (v.captures as number | undefined) ?? -1,
     maxCaptures: (v.maxCaptures as number | undefined) ?? -1,
-    expiresAt: (v.expiresAt as string | null | undefined) ?? null,
+    ...(v.expiresAt !== undefined ? { expiresAt: v.expiresAt as string | null } : {}),
     ...(typeof v.status === 'string' ? { status: v.status.slice(0, 64) } : {}),
   };
 }

@@ -13,11 +13,12 @@ export interface BreakpointEntry {
   function: string;
   /** Armed (true) or disarmed (false). */
   enabled: boolean;
-  /** Captures taken so far. */
+  /** Captures taken so far (-1 when the entry did not say: an endpoint's entry). */
   captures: number;
+  /** -1 when the entry did not say (the configured default applies). */
   maxCaptures: number;
-  /** ISO time after which the breakpoint captures no more; `null` never expires. */
-  expiresAt: string | null;
+  /** ISO time after which the breakpoint captures no more; `null` never expires; absent (an endpoint's entry) keeps the current one. */
+  expiresAt?: string | null;
   /** Why it captures nothing now, when it does not: `disarmed`, `exhausted`, `expired`. Written by TraceKit. */
   status?: string;
 }

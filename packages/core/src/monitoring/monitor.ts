@@ -142,7 +142,7 @@ export class CodeMonitor {
   list(): BreakpointEntry[] {
     const out: BreakpointEntry[] = [];
     for (const bp of this.byId.values()) out.push(this.entryOf(bp));
-    for (const [id, entry] of this.known) if (!this.byId.has(id)) out.push(entry);
+    for (const [id, entry] of this.known) if (!this.byId.has(id)) out.push({ ...entry, captures: Math.max(0, entry.captures), expiresAt: entry.expiresAt ?? null });
     return out;
   }
 
@@ -262,10 +262,10 @@ export class CodeMonitor {
       site: generated,
       state: ARMED,
       enabled: entry?.enabled ?? true,
-      captures: entry?.captures ?? 0,
+      captures: Math.max(0, entry?.captures ?? 0),
       maxCaptures: entry && entry.maxCaptures >= 0 ? entry.maxCaptures : this.config.limits.maxCapturesPerBreakpoint,
       lastCapture: 0,
-      expiresAt: entry ? (entry.expiresAt === null ? Infinity : Date.parse(entry.expiresAt)) : now + this.config.limits.expiryMs,
+      expiresAt: entry?.expiresAt === undefined ? now + this.config.limits.expiryMs : entry.expiresAt === null ? Infinity : Date.parse(entry.expiresAt),
       timer: undefined,
       persisted: entry !== undefined,
     };
@@ -343,9 +343,9 @@ export class CodeMonitor {
       if (!bp) continue;
       bp.enabled = entry.enabled;
       if (entry.maxCaptures >= 0) bp.maxCaptures = entry.maxCaptures;
-      bp.expiresAt = entry.expiresAt === null ? Infinity : Date.parse(entry.expiresAt);
-      // A lower count is a reset (`tracekit breakpoints enable` sets it to 0).
-      if (entry.captures < bp.captures) bp.captures = entry.captures;
+      if (entry.expiresAt !== undefined) bp.expiresAt = entry.expiresAt === null ? Infinity : Date.parse(entry.expiresAt);
+      // A lower count is a reset (`tracekit breakpoints enable` sets it to 0); an entry without one changes nothing.
+      if (entry.captures >= 0 && entry.captures < bp.captures) bp.captures = entry.captures;
       this.settle(bp, now);
     }
     if (!fromEndpoint) {

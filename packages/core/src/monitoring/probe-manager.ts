@@ -148,7 +148,7 @@ export class ProbeManager implements ProbeController {
     for (const p of this.list) {
       if (!p.enabled || p.status === 'error' || p.status === 'expired' || p.status === 'disarmed') continue;
       const loc = parseLocation(p.location)!;
-      const probe: WorkerProbe = { id: p.id, file: fileInside(this.config.appRoot, loc.file)!, line: loc.line, maxHits: Math.max(1, (p.maxHits ?? 100) - (p.hits ?? 0)) };
+      const probe: WorkerProbe = { id: p.id, file: fileInside(this.config.appRoot, loc.file)!, line: loc.line, maxHits: p.maxHits ?? this.config.monitoring.limits.maxCapturesPerBreakpoint, hitsBefore: p.hits ?? 0 };
       if (p.condition) probe.condition = p.condition;
       if (p.capture) probe.capture = p.capture;
       if (p.log) probe.log = p.log;

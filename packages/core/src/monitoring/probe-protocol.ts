@@ -10,6 +10,8 @@ export interface WorkerProbe {
   capture?: string[];
   log?: string;
   maxHits: number;
+  /** Hits taken before this worker got the probe (they count towards `maxHits`); not part of the probe's identity. */
+  hitsBefore: number;
   /** Worker-internal: look again when a mapped script loads (TypeScript probes). */
   retry?: boolean;
 }

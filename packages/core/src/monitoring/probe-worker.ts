@@ -95,7 +95,7 @@ async function setEnabled(on: boolean): Promise<void> {
 }
 
 function compile(spec: WorkerProbe): Armed | string {
-  const a: Armed = { spec, hits: 0, lastHit: 0, pauses: [], disarmed: false };
+  const a: Armed = { spec, hits: spec.hitsBefore, lastHit: 0, pauses: [], disarmed: false };
   try {
     if (spec.condition) a.condition = parseExpression(spec.condition);
     if (spec.capture) a.captures = spec.capture.map((text) => ({ text, expr: parseExpression(text) }));
@@ -140,9 +140,10 @@ async function remove(a: Armed): Promise<void> {
 
 async function apply(list: WorkerProbe[]): Promise<void> {
   const wanted = new Map(list.map((p) => [p.id, p]));
+  const identity = (p: WorkerProbe) => JSON.stringify({ ...p, hitsBefore: 0, retry: false });
   for (const [id, a] of probes) {
     const w = wanted.get(id);
-    if (!w || JSON.stringify(w) !== JSON.stringify(a.spec)) {
+    if (!w || identity(w) !== identity(a.spec)) {
       await remove(a);
       probes.delete(id);
     }

@@ -128,6 +128,24 @@ describe('.tracekit/breakpoints.json', () => {
   });
 });
 
+describe('documents from the endpoint', () => {
+  it('an entry that does not give captures or expiresAt keeps them (no reset of an exhausted breakpoint)', async () => {
+    const m = await monitored({}, { maxCaptures: 1 });
+    const calls = { n: 0 };
+    hit('endpoint.site', calls);
+    const [bp] = m.monitor.list();
+    expect(bp).toMatchObject({ captures: 1, status: 'exhausted' });
+    const parsed = parseBreakpoints(JSON.stringify({ breakpoints: [{ id: bp!.id, enabled: true }] }), path.resolve('.'));
+    expect(parsed.ok).toBe(true);
+    m.monitor.applyDocument((parsed as { doc: BreakpointsDocument }).doc, true);
+    m.clock.advance(2000);
+    m.monitor.refresh();
+    hit('endpoint.site', calls);
+    expect(calls.n).toBe(1);
+    expect(m.monitor.list()[0]).toMatchObject({ captures: 1, status: 'exhausted', expiresAt: bp!.expiresAt });
+  });
+});
+
 describe('the breakpoints endpoint (TRACEKIT_BREAKPOINTS_URL)', () => {
   async function endpoint(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
     const server = http.createServer(handler);
