@@ -1,6 +1,6 @@
 // What AI call tracing costs (docs/ai.md), and what non-AI outbound requests pay for it.
 //
-//   node bench/ai-cost.mjs [--rounds 5] [--calls 4000] [--current <core dist/index.js>] [--before <core dist/index.js>] [--json]
+//   node bench/ai-cost.mjs [--rounds 5] [--calls 4000] [--scenarios a,b] [--current <core dist/index.js>] [--before <core dist/index.js>] [--json]
 //
 // The calls are driven through the real hooks with no network: each call publishes the same
 // undici diagnostics-channel messages that Node's fetch publishes (`undici:request:create`, the
@@ -39,7 +39,7 @@ const CALLS = Number(opt('calls', '4000'));
 const CURRENT = opt('current', path.join(root, 'packages/core/dist/index.js'));
 const BEFORE = opt('before', undefined);
 
-const SCENARIOS = ['ai-json', 'ai-stream', 'get', 'post', 'post-root', 'http-post'];
+const SCENARIOS = opt('scenarios', 'ai-json,ai-stream,get,post,post-root,http-post').split(',');
 
 async function child(variant, scenario, corePath) {
   const fixtures = await import(path.join(root, 'packages/core/test/ai/support/fixtures.mjs'));
@@ -159,16 +159,18 @@ function run() {
     table[scenario].added = Number((table[scenario].tracekit - table[scenario].bare).toFixed(2));
     if (BEFORE) table[scenario].addedBefore = Number((table[scenario].before - table[scenario].bare).toFixed(2));
   }
-  const perChunk = (table['ai-stream'].added - table['ai-json'].added) / 500;
+  const perChunk = table['ai-stream'] && table['ai-json'] ? (table['ai-stream'].added - table['ai-json'].added) / 500 : NaN;
   if (args.includes('--json')) {
     process.stdout.write(JSON.stringify({ node: process.version, calls: CALLS, rounds: ROUNDS, table, perChunkUs: perChunk }, null, 2) + '\n');
     return;
   }
   console.log(`Node ${process.version}, ${CALLS} calls x ${ROUNDS} rounds, CPU µs per call (median)`);
   console.table(table);
-  console.log(`AI: added per non-streamed call ${table['ai-json'].added} µs; per streamed call of 500 chunks ${table['ai-stream'].added} µs; per chunk ≈ ${perChunk.toFixed(3)} µs`);
+  if (table['ai-json'] && table['ai-stream']) {
+    console.log(`AI: added per non-streamed call ${table['ai-json'].added} µs; per streamed call of 500 chunks ${table['ai-stream'].added} µs; per chunk ≈ ${perChunk.toFixed(3)} µs`);
+  }
   if (BEFORE) {
-    for (const s of ['get', 'post', 'post-root', 'http-post']) console.log(`non-AI ${s}: before ${table[s].addedBefore} µs, after ${table[s].added} µs added per request`);
+    for (const s of ['get', 'post', 'post-root', 'http-post'].filter((x) => table[x])) console.log(`non-AI ${s}: before ${table[s].addedBefore} µs, after ${table[s].added} µs added per request`);
   }
 }
 
