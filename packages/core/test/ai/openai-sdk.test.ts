@@ -182,6 +182,7 @@ describe('openai SDK, zero-config', () => {
   });
 
   it('a provider that hangs: the caller aborts; the span ends once, marked aborted', async () => {
+    const before = stats().aiCalls;
     const ac = new AbortController();
     const p = openai.chat.completions.create({ model: 'gpt-4o-mini', messages }, { ...scenario('hang'), signal: ac.signal }).catch((e: unknown) => e);
     setTimeout(() => ac.abort(), 50);
@@ -190,6 +191,7 @@ describe('openai SDK, zero-config', () => {
     const { span } = await oneSpan();
     expect(span.attributes['tracekit.ai.aborted']).toBe(true);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(stats().aiCalls - before).toBe(1);
   });
 
   it('an early break out of a stream ends the span once, with the time to first chunk', async () => {
@@ -205,6 +207,7 @@ describe('openai SDK, zero-config', () => {
   });
 
   it('stream.controller.abort() ends the span once', async () => {
+    const before = stats().aiCalls;
     const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }, scenario('slow-stream', { 'x-fake-chunks': '200' }));
     const err = await (async () => {
       for await (const _ of stream) stream.controller.abort();
@@ -212,6 +215,7 @@ describe('openai SDK, zero-config', () => {
     void err;
     const { span } = await oneSpan();
     expect(span.attributes['tracekit.ai.aborted']).toBe(true);
+    expect(stats().aiCalls - before).toBe(1);
   });
 
   it('.asResponse() leaves the raw body to the app; the span still gets the usage', async () => {
