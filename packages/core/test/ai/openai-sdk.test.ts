@@ -134,6 +134,23 @@ describe('openai SDK, zero-config', () => {
     expect(span.attributes['error.type']).toBe('500');
   });
 
+  it('a network error (nothing listening): the same APIConnectionError, error.type from the error code', async () => {
+    const net = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const down = new OpenAI({ apiKey: KEY, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    const err = await down.chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
+    const ai = aiSpans(await t.spans());
+    expect(ai).toHaveLength(1);
+    expect(ai[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(ai[0]!.attributes['error.type']).toBe('ECONNREFUSED');
+  });
+
   it('a stream that fails after 3 events: the consumer gets the error, the span ends once with what was known', async () => {
     const before = stats().aiCalls;
     const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }, scenario('stream-error'));
