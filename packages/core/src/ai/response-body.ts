@@ -139,6 +139,7 @@ export class ResponseBodyObserver {
     if (this.failed) this.events.truncated();
     if (this.sse) {
       this.sse.push(this.text!.end());
+      if (this.sse.dropped > 0) this.events.truncated();
       return;
     }
     if (!this.over) {

@@ -7,8 +7,17 @@
  * (a `StringDecoder`), so this works on strings only. Lines are found with `indexOf` and fields
  * read in place, so a typical one-event chunk costs one slice for its data.
  */
+/** A line or an event's data longer than this is dropped (a hostile or broken stream must not grow memory without bound). */
+export const MAX_SSE_FIELD = 4 * 1024 * 1024;
+
 export class SseParser {
   private pending = '';
+  /** Inside an oversized line: skip until its end. */
+  private skipping = false;
+  /** The current event's data went over the bound: ignore its other lines until it ends. */
+  private droppingEvent = false;
+  /** Lines or events dropped for their size. */
+  dropped = 0;
   private skipLF = false;
   private eventName = '';
   private data: string | undefined = undefined;
@@ -35,10 +44,20 @@ export class SseParser {
         }
       }
       if (end === -1) {
-        this.pending += start === 0 ? text : text.slice(start);
+        if (!this.skipping) {
+          this.pending += start === 0 ? text : text.slice(start);
+          if (this.pending.length > MAX_SSE_FIELD) {
+            this.pending = '';
+            this.skipping = true;
+            this.data = undefined;
+            this.droppingEvent = true;
+            this.dropped++;
+          }
+        }
         return;
       }
-      if (this.pending === '') this.line(text, start, end);
+      if (this.skipping) this.skipping = false;
+      else if (this.pending === '') this.line(text, start, end);
       else {
         const line = this.pending + text.slice(start, end);
         this.pending = '';
@@ -56,6 +75,7 @@ export class SseParser {
   /** One line, `text[start, end)`. */
   private line(text: string, start: number, end: number): void {
     if (start === end) {
+      this.droppingEvent = false;
       if (this.data !== undefined) {
         const event = this.eventName || 'message';
         const data = this.data;
@@ -72,8 +92,14 @@ export class SseParser {
     if (valueStart < end && text.charCodeAt(valueStart) === 32) valueStart++;
     const fieldLength = colon - start;
     if (fieldLength === 4 && text.startsWith('data', start)) {
+      if (this.droppingEvent) return;
       const value = valueStart >= end ? '' : text.slice(valueStart, end);
       this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+      if (this.data.length > MAX_SSE_FIELD) {
+        this.data = undefined;
+        this.droppingEvent = true;
+        this.dropped++;
+      }
     } else if (fieldLength === 5 && text.startsWith('event', start)) {
       this.eventName = valueStart >= end ? '' : text.slice(valueStart, end);
     }

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../src/ai/sse-parser.js';
+import { MAX_SSE_FIELD, SseParser } from '../../src/ai/sse-parser.js';
 
 function parseChunks(chunks: Buffer[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -50,5 +50,18 @@ describe('SseParser', () => {
         expect(parseChunks([small.subarray(0, i), small.subarray(i, j), small.subarray(j)])).toEqual(want);
       }
     }
+  });
+
+  it('drops a line or an event larger than MAX_SSE_FIELD and goes on with the next event', () => {
+    const out: Array<[string, string]> = [];
+    const parser = new SseParser((e, d) => out.push([e, d]));
+    const piece = 'x'.repeat(1024 * 1024);
+    parser.push('data: ');
+    for (let i = 0; i <= MAX_SSE_FIELD / piece.length; i++) parser.push(piece);
+    parser.push('\n\ndata: ok\n\n');
+    for (let i = 0; i <= MAX_SSE_FIELD / piece.length; i++) parser.push(`data: ${piece}\n`);
+    parser.push('\ndata: after\n\n');
+    expect(out).toEqual([['message', 'ok'], ['message', 'after']]);
+    expect(parser.dropped).toBe(2);
   });
 });
