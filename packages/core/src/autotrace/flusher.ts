@@ -42,6 +42,8 @@ interface ClientView {
 export class CallFlusher {
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
+  /** Set once the process emits `exit`: only synchronous writes still happen. */
+  private exiting = false;
   private view: ClientView | undefined;
   private readonly aggregator = new CallAggregator();
   /** Counters for diagnostics and tests. */
@@ -57,7 +59,10 @@ export class CallFlusher {
     this.timer.unref();
     // The last records of a short-lived program: synchronously, before the client's own exit flush.
     process.once('beforeExit', () => this.atBeforeExit());
-    process.once('exit', () => this.flush(true));
+    process.once('exit', () => {
+      this.exiting = true;
+      this.flush(true);
+    });
   }
 
   /**
@@ -99,18 +104,9 @@ export class CallFlusher {
       // The span exporter rotates the file; this writer only appends whole batches to it.
       ? new JsonlFile(client.config.file, { maxBytes: Number.MAX_SAFE_INTEGER, maxFiles: 0 })
       : undefined;
-    // The client's own flushes (SIGTERM, SIGINT, beforeExit, exit, tracekit.flush()) drain the ring first.
-    const own = client as unknown as { flush: TracekitClient['flush']; flushSync: TracekitClient['flushSync'] };
-    const flush = own.flush.bind(client);
-    const flushSync = own.flushSync.bind(client);
-    own.flush = (timeoutMs?: number) => {
-      this.flush();
-      return flush(timeoutMs);
-    };
-    own.flushSync = () => {
-      this.flush(true);
-      flushSync();
-    };
+    // Every flush of the client and every ending of the process (signal, exit, shutdown(),
+    // tracekit.flush()) drains the ring first, before the client writes its own buffers.
+    client.addStateWriter(() => this.flush(this.exiting));
     this.recorder.maxPreviewLength = config.maxPreviewLength;
     if (events) this.recorder.previews = true;
     this.view = { client, config, redact: (t) => redactor.attributes({ 'tracekit.function.preview': t })['tracekit.function.preview'] as string, events, selected: [], relFiles: [] };
