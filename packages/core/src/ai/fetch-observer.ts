@@ -5,12 +5,11 @@ import { AICall } from './ai-call.js';
 import { TK_AI } from './attributes.js';
 import { detectAIRequest, mightBeAIPath, type AIRequestShape } from './detect.js';
 import { obj } from './json-util.js';
-import { createReader } from './readers.js';
 import { readRequestBody, RequestBodyCollector } from './request-body.js';
-import { ResponseBodyObserver } from './response-body.js';
 import { sdkCallOf } from './sdk-marker.js';
 import { readRequestParameters } from './span-builder.js';
 import { newFacts } from './types.js';
+import { AIWireCall } from './wire-call.js';
 
 /** The parts of undici's internal request object used here (Node 20's undici 6 to Node 24's undici 7). */
 export interface UndiciRequestLike {
@@ -40,72 +39,6 @@ function undiciHeader(headers: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** Reads a response header from undici's `[Buffer, Buffer, ...]` raw headers. */
-function rawHeader(headers: unknown, name: string): string | undefined {
-  if (!Array.isArray(headers)) return undefined;
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    const k = headers[i] as Buffer | string;
-    if (k.length === name.length && k.toString().toLowerCase() === name) return String(headers[i + 1]);
-  }
-  return undefined;
-}
-
-/**
- * One AI request made with `fetch`, observed through undici's diagnostics channels and two
- * per-request taps installed only on requests recognised as AI calls: the request body's async
- * iterator (to read the model) and the request's `onData` (to read the response bytes as they
- * pass, compressed or not, without touching the stream the app reads).
- */
-export class AIFetchEntry {
-  readonly ai = true;
-  private body: ResponseBodyObserver | undefined;
-  private finished = false;
-
-  constructor(readonly call: AICall) {}
-
-  /** `undici:request:headers`. */
-  headers(response: { statusCode: number; headers: unknown }): void {
-    const d = this.call.details;
-    d.statusCode = response.statusCode;
-    const retryAfter = response.statusCode === 429 || response.statusCode === 503 ? rawHeader(response.headers, 'retry-after') : undefined;
-    if (retryAfter) d.retryAfter = retryAfter;
-    const contentType = rawHeader(response.headers, 'content-type');
-    if (contentType?.includes('text/event-stream')) this.call.facts.stream ??= true;
-    const opts = { capture: this.call.rt.config.captureContent, limit: this.call.rt.config.maxContentLength };
-    this.body = new ResponseBodyObserver(
-      createReader(this.call.facts, opts),
-      { firstChunk: () => this.call.firstChunk(), truncated: () => void (d.truncated = true) },
-      contentType,
-      rawHeader(response.headers, 'content-encoding'),
-    );
-  }
-
-  /** A response body chunk, as undici hands it to fetch. */
-  data(chunk: Uint8Array): void {
-    if (!this.finished) this.body?.chunk(chunk);
-  }
-
-  /** `undici:request:trailers`: the body is complete. */
-  complete(): void {
-    this.finish();
-  }
-
-  /** `undici:request:error`: network failure, abort (the consumer's `break` or `abort()`), or a body cut midway. */
-  error(err: unknown): void {
-    const name = (err as { name?: unknown } | null)?.name;
-    if (name === 'AbortError') this.call.details.aborted = true;
-    else this.call.fail(err);
-    this.finish();
-  }
-
-  private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.body) this.body.finish(() => this.call.end());
-    else this.call.end();
-  }
-}
-
 function tapRequestBody(request: UndiciRequestLike, call: AICall): void {
   const body = request.body;
   if (body === null || body === undefined) return;
@@ -133,7 +66,7 @@ function tapRequestBody(request: UndiciRequestLike, call: AICall): void {
   };
 }
 
-function tapResponseData(request: UndiciRequestLike, entry: AIFetchEntry): void {
+function tapResponseData(request: UndiciRequestLike, entry: AIWireCall): void {
   const original = request.onData;
   if (typeof original !== 'function') return;
   request.onData = function tracekitOnData(this: unknown, chunk: Uint8Array) {
@@ -151,7 +84,7 @@ function tapResponseData(request: UndiciRequestLike, entry: AIFetchEntry): void 
  * as a child of the active span, or as a root span outside any trace (scripts, queue workers).
  * Returns `undefined` for anything else, after a method check (non-POST) or a few `endsWith`.
  */
-export function startAIFetch(client: TracekitClient, request: UndiciRequestLike, parent: Context | undefined): AIFetchEntry | undefined {
+export function startAIFetch(client: TracekitClient, request: UndiciRequestLike, parent: Context | undefined): AIWireCall | undefined {
   const ai = client.config.ai;
   if (!ai.enabled) return undefined;
   const origin = typeof request.origin === 'string' ? request.origin : request.origin.origin;
@@ -171,7 +104,7 @@ export function startAIFetch(client: TracekitClient, request: UndiciRequestLike,
   }
   const resend = Number(undiciHeader(request.headers, 'x-stainless-retry-count'));
   if (resend > 0) call.span.setAttribute('http.request.resend_count', resend);
-  const entry = new AIFetchEntry(call);
+  const entry = new AIWireCall(call);
   if (!params) tapRequestBody(request, call);
   tapResponseData(request, entry);
   return entry;
@@ -182,7 +115,7 @@ export function startAIFetch(client: TracekitClient, request: UndiciRequestLike,
  * call made while tracing is on and not suppressed (inside a trace or not), else `undefined`.
  * Never throws.
  */
-export function aiFetchFor(request: UndiciRequestLike, traced: Context | undefined): AIFetchEntry | undefined {
+export function aiFetchFor(request: UndiciRequestLike, traced: Context | undefined): AIWireCall | undefined {
   try {
     const client = getClient();
     if (!client || !client.config.enabled || !client.config.ai.enabled || !mightBeAIPath(request.path, client.config.ai.providers)) return undefined;

@@ -4,7 +4,7 @@ import { getClient } from '../client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { AICall } from './ai-call.js';
 import { detectAIRequest, mightBeAIPath } from './detect.js';
-import { AIFetchEntry } from './fetch-observer.js';
+import { AIWireCall } from './wire-call.js';
 import { RequestBodyCollector } from './request-body.js';
 import { newFacts } from './types.js';
 
@@ -17,7 +17,7 @@ function header(req: Req, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : String(v);
 }
 
-function observeResponse(res: Res, entry: AIFetchEntry): void {
+function observeResponse(res: Res, entry: AIWireCall): void {
   entry.headers({ statusCode: res.statusCode ?? 0, headers: res.rawHeaders });
   // The HTTP parser hands body chunks to push() and ends with push(null): watched on this one
   // response object, with no 'data' listener (which would switch the app's stream to flowing).
@@ -51,7 +51,7 @@ function observeResponse(res: Res, entry: AIFetchEntry): void {
  * The request body is seen through this request's `_send`, the response through its `push`;
  * the app's streams are never read or paused. Returns the entry when the request is an AI call.
  */
-export function aiHttpFor(req: Req, traced: Context | undefined): AIFetchEntry | undefined {
+export function aiHttpFor(req: Req, traced: Context | undefined): AIWireCall | undefined {
   try {
     const client = getClient();
     if (!client || !client.config.enabled || !client.config.ai.enabled || !mightBeAIPath(req.path, client.config.ai.providers)) return undefined;
@@ -68,7 +68,7 @@ export function aiHttpFor(req: Req, traced: Context | undefined): AIFetchEntry |
     if (shape.model) facts.requestModel = shape.model;
     if (shape.stream !== undefined) facts.stream = shape.stream;
     const call = new AICall(client, facts, ctx ?? ROOT_CONTEXT, shape.host, shape.port);
-    const entry = new AIFetchEntry(call);
+    const entry = new AIWireCall(call);
     const collector = new RequestBodyCollector(call);
     const send = req._send;
     if (typeof send === 'function') {

@@ -5,7 +5,8 @@ import { currentClient as getClient } from '../current-client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { errorMessage, errorType } from '../errors/exception.js';
 import { formatTraceparent } from './propagation.js';
-import { AIFetchEntry, aiFetchFor, type UndiciRequestLike } from '../ai/fetch-observer.js';
+import { aiFetchFor, type UndiciRequestLike } from '../ai/fetch-observer.js';
+import { AIWireCall } from '../ai/wire-call.js';
 import { aiHttpFor } from '../ai/http-observer.js';
 
 const INSTALLED = Symbol.for('tracekit.outbound');
@@ -127,7 +128,7 @@ interface UndiciRequest {
 /** `fetch` (Node's bundled undici) reports requests on diagnostics channels early enough to add headers. */
 function instrumentFetch(): void {
   // A plain CLIENT span, or an AI call whose span replaces it (one span per AI request, docs/ai.md).
-  const spans = new WeakMap<object, Span | AIFetchEntry>();
+  const spans = new WeakMap<object, Span | AIWireCall>();
   dc.subscribe('undici:request:create', (message) => {
     try {
       const { request } = message as { request: UndiciRequest };
@@ -165,7 +166,7 @@ function instrumentFetch(): void {
     const { request, response } = message as { request: object; response: { statusCode: number; headers: unknown } };
     const span = spans.get(request);
     if (!span) return;
-    if (span instanceof AIFetchEntry) span.headers(response);
+    if (span instanceof AIWireCall) span.headers(response);
     else span.setAttribute('http.response.status_code', response.statusCode);
   });
   dc.subscribe('undici:request:trailers', (message) => {
@@ -173,7 +174,7 @@ function instrumentFetch(): void {
     const span = spans.get(request);
     if (!span) return;
     spans.delete(request);
-    if (span instanceof AIFetchEntry) return span.complete();
+    if (span instanceof AIWireCall) return span.complete();
     const status = (span as { attributes?: Record<string, unknown> }).attributes?.['http.response.status_code'];
     finish(span, typeof status === 'number' ? status : undefined);
   });
@@ -182,7 +183,7 @@ function instrumentFetch(): void {
     const span = spans.get(request);
     if (!span) return;
     spans.delete(request);
-    if (span instanceof AIFetchEntry) return span.error(error);
+    if (span instanceof AIWireCall) return span.error(error);
     finish(span, undefined, error);
   });
 }
