@@ -170,6 +170,12 @@ describe('tracekit run', () => {
     expect(result.code).toBe(7);
   });
 
+  it('runs TypeScript through tsx', async () => {
+    const result = await tracekit(path.join(FIXTURES, 'run-app'), ['run', 'app-ts.ts', 'Ada']);
+    expect(result.stdout).toBe('hello, Ada\n');
+    expect(result.code).toBe(0);
+  });
+
   it('passes signals to the app', async () => {
     const dir = path.join(FIXTURES, 'run-app');
     let sent = false;
@@ -199,6 +205,19 @@ describe('tracekit doctor', () => {
       ['error', "server.js:6: TraceKit is registered after the first route (app.get('/early') at line 5); requests to earlier routes get no span"],
       ['error', 'configuration invalid: [TK_CONFIG_NUMBER_RANGE] options.sampleRate=3 is invalid: expected a number from 0 to 1'],
     ]);
+  });
+
+  it('warns about compiled TypeScript without source maps', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-doctor-'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'd', dependencies: { '@tracekit/core': '0.1.0' } }));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": { "outDir": "dist" } }');
+    fs.mkdirSync(path.join(dir, 'dist'));
+    const checks = await diagnose(dir, {}, '22.12.0');
+    expect(checks.find((c) => c.title.startsWith('compiled code'))).toEqual({
+      status: 'warn',
+      title: 'compiled code in dist without source maps: stack traces and code.lineno point at the JavaScript',
+      fix: 'set "sourceMap": true in tsconfig.json and run with --enable-source-maps (tracekit run does)',
+    });
   });
 
   it('reads registration, routes and literal init() options from an entry file', () => {
