@@ -14,6 +14,8 @@
 //          --warmup 2 (s)  --connections 32  --rate 4000  --mode both|rate|max
 //          --nodes current|all|20,24 (default all: this Node plus installed lines)
 //          --env KEY=VALUE (tracekit variant)  --json
+//          --compare DIR: also the variant `before`, the tracekit servers of another checkout
+//          (DIR/bench/servers, with its own built packages), in the same interleaved rounds
 //
 // Variants: bare (the framework alone), als (bare plus an AsyncLocalStorage store entered for
 // every request: the context-propagation floor any tracer pays), tracekit, otel.
@@ -40,7 +42,8 @@ args.forEach((a, i) => {
 const serverFiles = fs.readdirSync(path.join(here, 'servers')).filter((f) => /^[a-z]+-(bare|tracekit|otel)\.(c|m)?js$/.test(f));
 const allFrameworks = [...new Set(serverFiles.map((f) => f.split('-')[0]))].sort((a, b) => (a === 'express' ? -1 : b === 'express' ? 1 : a.localeCompare(b)));
 const frameworks = opt('frameworks', allFrameworks.join(',')).split(',').filter((f) => allFrameworks.includes(f));
-const variants = opt('variants', 'bare,als,tracekit,otel').split(',');
+const compareDir = opt('compare', undefined);
+const variants = opt('variants', compareDir ? 'bare,als,tracekit,before,otel' : 'bare,als,tracekit,otel').split(',');
 const quick = args.includes('--quick');
 const rounds = Number(opt('rounds', quick ? '1' : '2'));
 const duration = Number(opt('duration', quick ? '3' : '5'));
@@ -86,12 +89,13 @@ function rssMb(pid) {
 }
 
 function fileFor(framework, variant) {
-  return serverFiles.find((f) => f.startsWith(`${framework}-${variant === 'als' ? 'bare' : variant}.`));
+  const kind = variant === 'als' ? 'bare' : variant === 'before' ? 'tracekit' : variant;
+  return serverFiles.find((f) => f.startsWith(`${framework}-${kind}.`));
 }
 
-async function startServer(node, file, env, execArgv = []) {
+async function startServer(node, file, env, execArgv = [], serversDir = path.join(here, 'servers')) {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-bench-'));
-  const child = spawn(node.bin, [...execArgv, path.join(here, 'servers', file)], {
+  const child = spawn(node.bin, [...execArgv, path.join(serversDir, file)], {
     cwd: storeDir,
     env: { ...process.env, PORT: '0', TRACEKIT_FILE: path.join(storeDir, 'traces.jsonl'), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -124,7 +128,8 @@ async function measure(node, framework, variant) {
   const file = fileFor(framework, variant);
   if (!file) return undefined;
   const execArgv = variant === 'als' ? ['--import', path.join(here, 'als-floor.mjs')] : [];
-  const { child, port, storeDir } = await startServer(node, file, variant === 'tracekit' ? extraEnv : {}, execArgv);
+  const serversDir = variant === 'before' ? path.join(path.resolve(compareDir), 'bench', 'servers') : undefined;
+  const { child, port, storeDir } = await startServer(node, file, variant === 'tracekit' || variant === 'before' ? extraEnv : {}, execArgv, serversDir);
   try {
     const out = {};
     const check = (res) => {
