@@ -204,9 +204,13 @@ describe('console', () => {
   const captured: string[] = [];
   const realLog = console.log;
   const realError = console.error;
-  afterEach(() => {
+  const realWarn = console.warn;
+  afterEach(async () => {
+    // Shut down first: it puts back the methods it wrapped (the stubs), then the real ones return.
+    await shutdown();
     console.log = realLog;
     console.error = realError;
+    console.warn = realWarn;
     captured.length = 0;
   });
 
@@ -228,6 +232,21 @@ describe('console', () => {
     expect(captured).toEqual([`${prefix} order 5 ready`, `E ${prefix} { code: 1 }`, 'not in a request']);
     await shutdown();
     expect(console.log).toBe(stub);
+  });
+
+  it('with logs.export as well, console lines written in a request are exported as log records linked to the span', async () => {
+    console.warn = (...args: unknown[]) => void captured.push(`W ${utilFormat(...args)}`);
+    const t = await setupTestTracing({ logs: { console: true, export: true } });
+    const app = await serve(() => console.warn('low stock for %s', 'sku-9'));
+    await get(`${app.base}/orders/6`);
+    console.warn('outside');
+    await app.close();
+    const { server, handler } = await requestSpans(t);
+    const records = (await t.logs()).filter((r) => r.eventName === 'tracekit.log');
+    expect(records.map((r) => [r.body, r.severityNumber, r.severityText, r.traceId, r.spanId, r.attributes['log.source']])).toEqual([
+      ['low stock for sku-9', 13, 'warn', server.traceId, handler.spanId, 'console'],
+    ]);
+    expect(captured.at(-1)).toBe('W outside');
   });
 
   it('is off by default', async () => {
