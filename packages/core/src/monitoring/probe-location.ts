@@ -14,6 +14,8 @@ export interface ParsedScript {
 export type ProbeTarget =
   | { kind: 'set'; url: string; line: number; column?: number }
   | { kind: 'pending'; urlRegex: string; line: number }
+  /** A TypeScript (or other mapped) file whose compiled module has not loaded yet: tried again as scripts load. */
+  | { kind: 'wait'; reason: string }
   | { kind: 'error'; reason: string };
 
 const JS = /\.[cm]?js$/;
@@ -84,7 +86,7 @@ export class ProbeLocator {
       if (first) return { kind: 'set', url: s.url, line: first.line, column: first.column };
     }
     if (sawSource) return { kind: 'error', reason: `line ${line} of ${path.basename(file)} has no code in the compiled JavaScript (source map)` };
-    return { kind: 'error', reason: `no loaded script has a source map for ${path.basename(file)} (compile with source maps, and load the module first)` };
+    return { kind: 'wait', reason: `waiting for a loaded script with a source map for ${path.basename(file)} (compile with source maps)` };
   }
 }
 

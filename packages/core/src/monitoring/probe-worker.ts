@@ -37,6 +37,8 @@ interface Armed {
   /** Pause durations (ms) with their end time, for the cost check. */
   pauses: Array<[number, number]>;
   disarmed: boolean;
+  /** Taken out for its rate limit (see coolDown). */
+  cooling?: boolean;
 }
 
 const settings = workerData as Settings;
@@ -65,7 +67,7 @@ function onScriptParsed(m: { params: { scriptId: string; url: string; sourceMapU
   if (!url || url.startsWith('node:')) return;
   scripts.set(scriptId, sourceMapURL ? { url, sourceMapURL } : { url });
   // A TypeScript probe waiting for its compiled module: try again now that a mapped script loaded.
-  if (sourceMapURL) for (const a of probes.values()) if (!a.breakpointId && !a.disarmed && a.spec.retry) void install(a);
+  if (sourceMapURL) for (const a of probes.values()) if (!a.breakpointId && !a.disarmed && !a.cooling && a.spec.retry) void install(a);
 }
 
 function onBreakpointResolved(m: { params: { breakpointId: string } }): void {
@@ -111,6 +113,10 @@ async function install(a: Armed): Promise<void> {
   if (target.kind === 'error') {
     a.spec.retry = false;
     send({ type: 'status', id: a.spec.id, status: 'error', error: target.reason });
+    return;
+  }
+  if (target.kind === 'wait') {
+    send({ type: 'status', id: a.spec.id, status: 'pending', error: target.reason });
     return;
   }
   try {
@@ -344,9 +350,11 @@ async function coolDown(a: Armed): Promise<void> {
   if (!a.breakpointId) return;
   const id = a.breakpointId;
   a.breakpointId = undefined;
+  a.cooling = true;
   byBreakpoint.delete(id);
   await post('Debugger.removeBreakpoint', { breakpointId: id }).catch(() => undefined);
   const timer = setTimeout(() => {
+    a.cooling = false;
     if (!a.disarmed && probes.get(a.spec.id) === a && enabled) void install(a);
   }, 1000 / settings.perSecond);
   timer.unref();

@@ -53,13 +53,13 @@ interface Project {
   stop(): Promise<void>;
 }
 
-function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[], intervalMs = 100, execArgv: string[] = []): Promise<Project> {
+function project(files: Record<string, string>, target: string, probes: Partial<ProbeEntry>[], intervalMs = 100, execArgv: string[] = [], loadDelayMs = 0): Promise<Project> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-probes-'));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   fs.mkdirSync(path.join(dir, '.tracekit'));
   const bpFile = path.join(dir, '.tracekit', 'breakpoints.json');
   fs.writeFileSync(bpFile, JSON.stringify({ breakpoints: [], probes }));
-  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TK_INTERVAL: String(intervalMs), TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv });
+  const child = fork(APP, [], { cwd: dir, env: { ...process.env, TK_CORE: CORE, TK_TARGET: target, TK_INTERVAL: String(intervalMs), TK_LOAD_DELAY: String(loadDelayMs), TRACEKIT_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const ask = <T>(msg: string, type: string) =>
@@ -188,6 +188,17 @@ describe('line probes (child processes, built package)', () => {
       expect(byId['p-ts']).toMatchObject({ status: 'installed' });
       expect(byId['p-ts-blank']).toMatchObject({ status: 'error', error: expect.stringContaining('has no code') });
     }, { timeout: 5000, interval: 100 });
+  });
+
+  it('a TypeScript probe set before its module loads waits (pending), then is installed and fires', async () => {
+    const out = ts.transpileModule(TARGET_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true }, fileName: 'target.ts' });
+    const js = out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, '//# sourceMappingURL=target.js.map');
+    running = await project({ 'target.ts': TARGET_TS, 'target.js': js, 'target.js.map': out.sourceMapText! }, 'target.js', [{ id: 'p-late', location: 'target.ts:9', capture: ['total'], enabled: true }], 100, [], 2500);
+    const p = running;
+    await vi.waitFor(() => expect(probesIn(p.bpFile)[0]).toMatchObject({ status: 'pending', error: expect.stringContaining('waiting for a loaded script') }), { timeout: 5000, interval: 50 });
+    await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(() => expect(probesIn(p.bpFile)[0]).toMatchObject({ status: 'installed' }), { timeout: 5000, interval: 100 });
+    expect(probesIn(p.bpFile)[0]!.error).toBeUndefined();
   });
 
   it('works in an ES module (file:// URL), and the app exits without waiting for a debugger', async () => {
