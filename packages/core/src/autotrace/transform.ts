@@ -98,6 +98,7 @@ function varFunctionClash(body: AnyNode): boolean {
  */
 export function transformSource(input: TransformInput): TransformResult {
   const { code, file } = input;
+  if (code.includes(INSTRUMENTED_MARKER)) return { ok: false, reason: 'already instrumented' };
   let ast: AnyNode;
   try {
     ast = Parser.parse(code, {

@@ -47,6 +47,7 @@ describe('transformSource', () => {
   it('keeps the shebang first and instruments nothing twice', () => {
     const out = tx('#!/usr/bin/env node\nfunction f() {}\n', 'commonjs');
     expect(out.code.startsWith(`#!/usr/bin/env node\n${INSTRUMENTED_MARKER}function f() {let __tk$`)).toBe(true);
+    expect(transformSource({ code: out.code, file: '/app/a.js', format: 'commonjs' })).toEqual({ ok: false, reason: 'already instrumented' });
   });
 
   it('leaves alone a body where a var and a function declaration share a name (a block would not parse)', () => {
