@@ -44,6 +44,6 @@ describe('real code', () => {
       // The CommonJS wrapper, as Node compiles it: a syntax error would throw here.
       expect(() => new vm.Script(`(function (exports, require, module, __filename, __dirname) {${out.code.replace(/^#!.*/, '')}\n})`, { filename: file }), file).not.toThrow();
     }
-    expect(instrumented).toBeGreaterThan(30);
+    expect(instrumented).toBeGreaterThan(20);
   });
 });
