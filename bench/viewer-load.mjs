@@ -69,12 +69,14 @@ const viewer = await startViewer();
 // Never leave the viewer behind, whatever fails.
 process.on('exit', () => viewer.child.kill('SIGTERM'));
 const rssLoaded = rssOf(viewer.child.pid);
+const loadCpu = cpuOf(viewer.child.pid);
 const stats = await (await fetch(`${viewer.url}api/stats`)).json();
-console.log(`load: ${stats.spans} spans (${stats.traces} traces, ${mb(bytes)} of JSONL) read in ${viewer.loadMs} ms; process start to listening ${viewer.wallMs.toFixed(0)} ms; RSS ${mb(rssLoaded)}`);
+console.log(`load: ${stats.spans} spans (${stats.traces} traces, ${mb(bytes)} of JSONL) read in ${viewer.loadMs} ms; process start to listening ${viewer.wallMs.toFixed(0)} ms (process CPU ${loadCpu} ms); RSS ${mb(rssLoaded)}`);
 
 // 2. list API
 const queries = ['', 'sort=duration', 'route=%2Fusers%2F%3Aid', 'status=5xx', 'error=1', 'minMs=20&maxMs=30', 'attr=user_agent.original%3Dbench%2F1.0', 'q=req-5000', 'sort=spans&order=asc', 'service=bench-shop&method=GET'];
 const times = [];
+const listCpu0 = cpuOf(viewer.child.pid);
 for (let i = 0; i < 300; i++) {
   const t0 = performance.now();
   const res = await fetch(`${viewer.url}api/traces?${queries[i % queries.length]}`);
@@ -82,7 +84,8 @@ for (let i = 0; i < 300; i++) {
   times.push(performance.now() - t0);
 }
 times.sort((a, b) => a - b);
-console.log(`list API at ${stats.spans} spans: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (300 requests, ${queries.length} filter mixes, 200 rows each)`);
+const listCpu = (cpuOf(viewer.child.pid) - listCpu0) / 300;
+console.log(`list API at ${stats.spans} spans: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms; viewer CPU ${listCpu.toFixed(1)} ms per request (300 requests, ${queries.length} filter mixes, 200 rows each)`);
 
 // 3. ingest over HTTP: protobuf bodies built by the official serializer from OTLP/JSON-equivalent SDK spans.
 const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
