@@ -12,7 +12,8 @@ import { SHOP_DIR, startShop, type ShopApp } from './shop-app.js';
 
 const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/images');
 
-describe.skipIf(!browserAvailable)('the viewer in Chromium', () => {
+// Generous limits: a browser and a child app on a loaded 2-core CI machine can be slow to start.
+describe.skipIf(!browserAvailable)('the viewer in Chromium', { timeout: 60_000 }, () => {
   let root: string;
   let viewer: Viewer;
   let shop: ShopApp;
@@ -33,7 +34,7 @@ describe.skipIf(!browserAvailable)('the viewer in Chromium', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     fs.mkdirSync(IMAGES, { recursive: true });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await shop?.stop();
