@@ -7,12 +7,14 @@
 //    each case in its own process. The variables callback must not run (checked).
 // 2. An armed capture of a 2 KB object on the event loop (walk, redaction, stack, record,
 //    span event; export is off): µs per capture, p50/p99/max over 5000 captures.
-// 3. An Express app with code monitoring on and no probe against the same app with it off:
-//    requests a second and CPU per request (loopback, autocannon, 10 connections), interleaved
-//    rounds, each variant in its own process.
+// 3. An Express app with code monitoring on and no probe against the same app with it off: CPU
+//    per request, the app served in-process over a socket stand-in that discards bytes (no
+//    network or HTTP parser noise; the technique of bench/sampling-cost.mjs), 40000 requests
+//    after 5000 of warm-up, each variant in its own process, rounds interleaved, medians.
+//    Variants: off; on with no probe; on with a disarmed captureSnapshot in the handler.
 //
 // Needs the built packages: npm run build (or cd packages/core && npx tsup; same for express).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,48 +117,77 @@ function run(mode) {
   return JSON.parse(r.stdout);
 }
 
-async function requests(variant, seconds) {
-  const server = spawn(process.execPath, [self, '--server', variant], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-  const { default: autocannon } = await import('autocannon');
-  const before = await ask(server, 'cpu');
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/orders/7`, connections: 10, duration: seconds });
-  const after = await ask(server, 'cpu');
-  server.kill();
-  const total = result.requests.total;
-  return { rps: result.requests.average, p99ms: result.latency.p99, cpuUsPerRequest: (after - before) / total };
+/** A socket stand-in: takes every write at once, so `finish` fires as on a fast connection. */
+async function nullSocket() {
+  const { Writable } = await import('node:stream');
+  const socket = new Writable({ write: (_c, _e, cb) => cb() });
+  Object.assign(socket, { remoteAddress: '127.0.0.1', localPort: 3000, encrypted: false, setTimeout() {}, setNoDelay() {}, setKeepAlive() {}, destroySoon() {} });
+  return socket;
 }
 
-function ask(child, what) {
-  return new Promise((resolve) => {
-    child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-    child.kill('SIGUSR2');
-    void what;
-  });
-}
-
-async function server(variant) {
+async function requestCpu(variant) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-snap-srv-'));
   process.chdir(dir);
+  const http = await import('node:http');
   const tracekit = await import('@tracekit/express');
-  tracekit.init({ handleShutdown: false, exporter: 'none', codeMonitoring: variant === 'on' });
+  tracekit.init({ handleShutdown: false, exporter: 'none', serviceName: 'bench', codeMonitoring: variant !== 'off' });
   const { default: express } = await import('express');
   const app = express();
   app.use(tracekit.express());
   app.get('/orders/:id', (req, res) => {
     const o = { id: req.params.id, total: 42 };
-    tracekit.captureSnapshot('order.show', () => ({ o })); // a flag check unless armed
+    if (variant === 'disarmed') tracekit.captureSnapshot('order.show', () => ({ o }));
     res.json(o);
   });
-  const srv = app.listen(0, '127.0.0.1', () => process.stdout.write(`${srv.address().port}\n`));
-  process.on('SIGUSR2', () => {
-    const u = process.cpuUsage();
-    process.stdout.write(`${u.user + u.system}\n`);
-  });
+  if (variant === 'disarmed') {
+    // Register the breakpoint, then disarm it in the file.
+    tracekit.captureSnapshot('order.show', {});
+    const m = tracekit.getClient().monitor;
+    await m.writeFile();
+    const doc = JSON.parse(fs.readFileSync(m.config.breakpointsFile, 'utf8'));
+    doc.breakpoints[0].enabled = false;
+    fs.writeFileSync(m.config.breakpointsFile, JSON.stringify(doc));
+    await m.pollFile();
+  }
+  const socket = await nullSocket();
+  const headers = { host: 'localhost:3000', 'user-agent': 'bench', accept: 'application/json' };
+  const one = () =>
+    new Promise((resolve) => {
+      const req = new http.IncomingMessage(socket);
+      req.method = 'GET';
+      req.url = '/orders/7';
+      req.httpVersion = '1.1';
+      req.headers = headers;
+      req.push(null);
+      const res = new http.ServerResponse(req);
+      res.assignSocket(socket);
+      res.on('finish', () => {
+        res.detachSocket(socket);
+        resolve();
+      });
+      app(req, res);
+    });
+  const runN = async (n) => {
+    for (let i = 0; i < n; i++) {
+      await one();
+      if (i % 64 === 63) await new Promise((r) => setImmediate(r));
+    }
+  };
+  await runN(5000);
+  const t0 = process.cpuUsage();
+  await runN(40_000);
+  const t = process.cpuUsage(t0);
+  process.stdout.write(JSON.stringify({ us: (t.user + t.system) / 40_000 }));
+}
+
+function runRequests(variant) {
+  const r = spawnSync(process.execPath, [self, '--requests', variant], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${variant}: ${r.stderr}`);
+  return JSON.parse(r.stdout).us;
 }
 
 if (args[0] === '--child') await child(args[1]);
-else if (args[0] === '--server') await server(args[1]);
+else if (args[0] === '--requests') await requestCpu(args[1]);
 else {
   const calls = {};
   for (const mode of ['off', 'disarmed', 'ratelimited']) {
@@ -164,16 +195,16 @@ else {
     calls[mode] = { nsPerCall: Number(median(rs.map((r) => r.ns)).toFixed(2)), callbackCalls: Math.max(...rs.map((r) => r.called)) };
   }
   const capture = run('capture');
-  const req = { off: [], on: [] };
-  for (let r = 0; r < Math.min(ROUNDS, 3); r++) for (const v of ['off', 'on']) req[v].push(await requests(v, 5));
-  const summary = (xs) => ({ rps: Math.round(median(xs.map((x) => x.rps))), p99ms: median(xs.map((x) => x.p99ms)), cpuUsPerRequest: Number(median(xs.map((x) => x.cpuUsPerRequest)).toFixed(1)) });
+  const req = { off: [], on: [], disarmed: [] };
+  for (let r = 0; r < ROUNDS; r++) for (const v of ['off', 'on', 'disarmed']) req[v].push(runRequests(v));
+  const summary = (xs) => ({ cpuUsPerRequest: Number(median(xs).toFixed(2)), rounds: xs.map((x) => Number(x.toFixed(2))) });
   const out = {
     node: process.version,
     cpus: os.cpus().length,
     calls,
     armedCapture2KB: { bytes: capture.bytes, p50us: Number(capture.p50.toFixed(1)), p99us: Number(capture.p99.toFixed(1)), maxUs: Number(capture.max.toFixed(1)), cpuP50us: capture.cpuP50, cpuP99us: capture.cpuP99 },
     loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
-    requestsNoProbe: { off: summary(req.off), on: summary(req.on) },
+    requestsNoProbe: { off: summary(req.off), on: summary(req.on), onWithDisarmedSnapshot: summary(req.disarmed) },
   };
   console.log(args.includes('--json') ? JSON.stringify(out) : JSON.stringify(out, null, 2));
 }
