@@ -7,7 +7,8 @@ import { html } from './html.js';
 import { useKeys } from './keyboard.js';
 import { navigate, withParams, type Route } from './router.js';
 import { SpanDetails } from './span-details.js';
-import { treeRows, Waterfall } from './waterfall.js';
+import { treeRows } from './tree-rows.js';
+import { Waterfall } from './waterfall.js';
 
 interface TraceResponse {
   summary: TraceSummary;
