@@ -50,8 +50,9 @@ export function readInputMap(code: string, file: string): InputMap | undefined {
 }
 
 /** The instrumented file's map composed with the file's own, so positions lead to the original source. */
-export function composeMaps(generated: SourceMapInput, input: InputMap | undefined): ReturnType<typeof remapping> {
-  if (!input) return remapping(generated, () => null);
+export function composeMaps<G extends SourceMapInput>(generated: G, input: InputMap | undefined): G | ReturnType<typeof remapping> {
+  // Without a map of its own, the file's original is what the transform read: nothing to compose.
+  if (!input) return generated;
   return remapping([generated, input.map], () => null);
 }
 

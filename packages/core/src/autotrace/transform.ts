@@ -3,6 +3,7 @@ import { fullAncestor } from 'acorn-walk';
 import { pathToFileURL } from 'node:url';
 import MagicString from 'magic-string';
 import { describeFunction, type AnyNode, type FunctionKind } from './function-names.js';
+import type { SourceMapInput } from '@jridgewell/trace-mapping';
 import { composeMaps, OriginalPositions, readInputMap } from './source-map.js';
 
 /** The marker at the top of every instrumented file, so nothing is instrumented twice. */
@@ -200,7 +201,7 @@ export function transformSource(input: TransformInput): TransformResult {
   // ES modules are named by URL in stack traces, CommonJS ones by path: the map keeps that.
   const generated = s.generateMap({ source: input.format === 'module' ? pathToFileURL(file).href : file, includeContent: true, hires: 'boundary' });
   if (inputMap && input.format === 'module') inputMap.map.sources = inputMap.map.sources.map((src) => (src && src.startsWith('/') ? pathToFileURL(src).href : src));
-  const map = composeMaps(generated as never, inputMap);
+  const map = composeMaps(generated as unknown as SourceMapInput, inputMap);
   const out = `${s.toString()}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
   return { ok: true, code: out, map, functions, skipped };
 }
