@@ -116,6 +116,11 @@ export class FileControl {
     }
   }
 
+  /** True while a debounced write waits. */
+  get writePending(): boolean {
+    return this.writeTimer !== undefined;
+  }
+
   /** Stops the pending write. */
   stop(): void {
     clearTimeout(this.writeTimer);

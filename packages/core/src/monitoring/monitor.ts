@@ -243,7 +243,11 @@ export class CodeMonitor {
   /** Resolves when every capture waiting for its stack went to the pipeline. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.finalWrite;
   }
+
+  /** The last write of the file, started by `stop()` when something had not been written yet. */
+  private finalWrite: Promise<void> | undefined;
 
   /** The first call at a site: resolves it once, registers the breakpoint, and schedules the file write. */
   private register(label: string, skip: (...args: never[]) => unknown): Breakpoint | undefined {
@@ -406,6 +410,8 @@ export class CodeMonitor {
 
   /** Stops timers, the endpoint and the probes. */
   stop(): void {
+    // New breakpoints, counts or statuses not written yet: one last write (awaited by `idle()`, so by `shutdown()`).
+    if (this.dirty || this.file.writePending) this.finalWrite = this.file.writeNow(() => this.document());
     clearInterval(this.tick);
     clearTimeout(this.fullTimer);
     this.file.stop();

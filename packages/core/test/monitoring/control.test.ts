@@ -67,6 +67,13 @@ describe('.tracekit/breakpoints.json', () => {
     expect(m.monitor.list()[0]).toMatchObject({ label: 'fresh.site', enabled: false });
   });
 
+  it('shutdown writes what was not written yet', async () => {
+    const m = await monitored();
+    hit('late.site', { n: 0 });
+    await shutdown();
+    expect(readDoc(m.file).breakpoints[0]).toMatchObject({ label: 'late.site', captures: 1 });
+  });
+
   it('a breakpoint disarmed in the file before start never captures', async () => {
     const first = await monitored();
     const calls = { n: 0 };
