@@ -180,9 +180,9 @@ describe('errors thrown through Express', () => {
   });
 
   test('code discovery: every in-app frame seen, with counts, also written as log records', async () => {
-    await request('/async');
-    await request('/async');
     tracing.reset();
+    await request('/async');
+    await request('/async');
     const thrown = mark(helperFile, 'helper-throw');
     const entry = tracing.client.codeInventory().find((e) => e.file === relative(helperFile) && e.line === thrown.line);
     expect(entry).toMatchObject({ service: 'test-service', function: 'loadOrder' });
@@ -190,7 +190,8 @@ describe('errors thrown through Express', () => {
     expect(entry!.lastSeen).toBeGreaterThanOrEqual(entry!.firstSeen);
     tracing.client.emitInventory();
     const records = (await tracing.logs()).filter((r) => r.eventName === 'tracekit.code_inventory');
-    const record = records.find((r) => r.attributes['code.filepath'] === relative(helperFile) && r.attributes['code.lineno'] === thrown.line);
+    // Each record carries the totals so far (flushes write changed places too): the newest is the current state.
+    const record = records.filter((r) => r.attributes['code.filepath'] === relative(helperFile) && r.attributes['code.lineno'] === thrown.line).at(-1);
     expect(record?.attributes).toMatchObject({
       'code.function.name': 'loadOrder',
       'tracekit.inventory.count': entry!.count,
