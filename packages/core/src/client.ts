@@ -1,4 +1,7 @@
-import os from 'node:os';
+import { detectResource } from './resource/detect.js';
+import type { MetricsExporter } from './metrics/exporters.js';
+import { startMetrics, type MetricsPipeline } from './metrics/pipeline.js';
+import { startLogCorrelation } from './logs/start.js';
 import type { Attributes, Tracer, TracerProvider } from '@opentelemetry/api';
 import { resolveConfig, type ResolvedConfig } from './config/config.js';
 import { ensureContextManager } from './context/context.js';
@@ -38,20 +41,13 @@ export interface ClientInternals {
   env?: Record<string, string | undefined>;
   /** The clock (epoch ms) of sampling's rate limit and slowness; default the process clock. */
   now?: () => number;
+  /** Where metrics go instead of the configured exporter (tests). */
+  metricsExporter?: MetricsExporter;
 }
 
-function buildResource(config: ResolvedConfig): Attributes {
-  return {
-    'service.name': config.serviceName,
-    'telemetry.sdk.name': 'tracekit',
-    'telemetry.sdk.language': 'nodejs',
-    'telemetry.sdk.version': VERSION,
-    'process.pid': process.pid,
-    'process.runtime.name': 'nodejs',
-    'process.runtime.version': process.versions.node,
-    'host.name': os.hostname(),
-    ...config.resourceAttributes,
-  };
+function buildResource(config: ResolvedConfig, env?: Record<string, string | undefined>): Attributes {
+  // Detected once, synchronously, at init (docs/runtime.md): host, process, container, Kubernetes, OTEL_RESOURCE_ATTRIBUTES.
+  return detectResource({ serviceName: config.serviceName, ...config.resource, env: env ?? process.env, attributes: config.resourceAttributes });
 }
 
 /**
@@ -60,11 +56,16 @@ function buildResource(config: ResolvedConfig): Attributes {
  */
 export class TracekitClient {
   readonly tracer: Tracer;
+  /** RED and runtime metrics (docs/metrics.md), when on. */
+  readonly metrics: MetricsPipeline | undefined;
+  /** Undoes the log correlation `init()` installed (the console prefix; docs/logs.md). */
+  private readonly stopLogs: () => void;
   readonly meta: ExportMeta;
   private readonly counters: ClientStats = {
     spansStarted: 0, spansEnded: 0, spansExported: 0, spansDropped: 0, sampledOut: 0, exportFailures: 0, hookErrors: 0,
     keptByHead: 0, keptByParent: 0, keptByRule: 0, keptByTailError: 0, keptByTailSlow: 0, droppedBySampling: 0, droppedByRateLimit: 0,
     queueSize: 0, spoolBytes: 0, spoolFiles: 0, exportRetries: 0, spansSpooled: 0, spansRejected: 0, spansSpoolDropped: 0, spoolQuarantined: 0,
+    aiCalls: 0, aiErrors: 0, aiInputTokens: 0, aiOutputTokens: 0, aiCacheReadTokens: 0, aiCacheWriteTokens: 0, aiCostUsd: 0,
   };
   private readonly processor: BatchProcessor<TracekitSpan>;
   private readonly logProcessor: BatchProcessor<LogRecordData>;
@@ -94,7 +95,9 @@ export class TracekitClient {
     setDebug(config.debug);
     ensureContextManager();
     if (config.enabled) instrumentOutbound();
-    this.meta = { resource: buildResource(config), scope: { name: '@tracekit/core', version: VERSION } };
+    this.meta = { resource: buildResource(config, internals.env), scope: { name: '@tracekit/core', version: VERSION } };
+    this.stopLogs = startLogCorrelation(config);
+    this.metrics = startMetrics(config, this.meta, internals.now ?? nowMs, internals.metricsExporter ?? (internals.exporter ? null : undefined));
     const redact = createRedactor(config.redaction, config.captureBody.maxBytes);
     // Metadata and redaction, applied off the request path before any exporter (or the app's SDK) sees a span.
     const prepare = (span: TracekitSpan) => {
@@ -216,6 +219,7 @@ export class TracekitClient {
     this.writeState();
     this.processor.flushSync();
     this.logProcessor.flushSync();
+    this.metrics?.exportSync();
   }
 
   /**
@@ -248,6 +252,7 @@ export class TracekitClient {
     this.shutdownPromise ??= (async () => {
       this.removeHooks();
       this.removeProcessHooks();
+      this.stopLogs();
       clearInterval(this.inventoryTimer);
       clearTimeout(this.inventorySoon);
       stopCodeMonitoring(this.monitor);
@@ -255,7 +260,7 @@ export class TracekitClient {
       await this.errors.idle();
       this.writeState();
       const timeoutMs = this.config.shutdownTimeoutMs;
-      await Promise.all([this.processor.shutdown(timeoutMs), this.logProcessor.shutdown(timeoutMs), this.flushSdk(timeoutMs)]);
+      await Promise.all([this.processor.shutdown(timeoutMs), this.logProcessor.shutdown(timeoutMs), this.flushSdk(timeoutMs), this.metrics?.shutdown()]);
     })();
     return this.shutdownPromise;
   }

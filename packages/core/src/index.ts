@@ -20,10 +20,25 @@ export {
 } from './tracing/manual.js';
 export type { TraceOptions } from './tracing/manual.js';
 export { trackEvent } from './tracing/track-event.js';
+export { withMetadata } from './context/metadata.js';
+export { instrumentAI } from './ai/instrument.js';
+export { recordAICall, startAICall } from './ai/manual-call.js';
+export type { AICallDetails, AICallHandle } from './ai/manual-call.js';
+export type { AIOptions, AIPrice, AIProviderOption, AIApi } from './ai/types.js';
 export { captureSnapshot } from './monitoring/capture-snapshot.js';
 export type { CodeInventoryEntry } from './errors/code-inventory.js';
 export { VERSION } from './version.js';
-export type { SamplingRule, CaptureBodyOptions, CodeMonitoringOptions } from './types.js';
+/**
+ * Log correlation (docs/logs.md): `pinoMixin()` for pino's `mixin` option, `pinoOptions()` (mixin
+ * plus the hook that exports records with `logs: { export: true }`), `winstonFormat()` for
+ * winston's `format.combine`. Each adds `trace_id`, `span_id`, `trace_flags` and `request_id`
+ * to records written inside a traced request.
+ */
+export { pinoMixin, pinoOptions } from './logs/pino.js';
+export type { PinoMixin } from './logs/pino.js';
+export { winstonFormat } from './logs/winston.js';
+export type { WinstonFormat } from './logs/winston.js';
+export type { SamplingRule, CaptureBodyOptions, CodeMonitoringOptions, LogsOptions } from './types.js';
 export type {
   TracekitOptions,
   RedactionOptions,

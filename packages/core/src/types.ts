@@ -1,4 +1,5 @@
 import type { Attributes, Span } from '@opentelemetry/api';
+import type { AIOptions } from './ai/types.js';
 
 /** Which exporter the pipeline uses. */
 export type ExporterName = 'file' | 'otlp' | 'console' | 'none';
@@ -125,8 +126,16 @@ export interface TracekitOptions {
   maxBatchSize?: number;
   /** How long a span may wait in the queue before it is exported, in ms. Default 1000. */
   batchDelayMs?: number;
-  /** Extra resource attributes. */
+  /** Extra resource attributes; they win over detected ones and `OTEL_RESOURCE_ATTRIBUTES` (docs/runtime.md). */
   resourceAttributes?: Attributes;
+  /** `deployment.environment.name` on the resource. Default `TRACEKIT_ENVIRONMENT`, else `NODE_ENV`. */
+  environment?: string;
+  /** Per-route RED and runtime metrics (docs/metrics.md). Default `true` (`TRACEKIT_METRICS`). */
+  metrics?: boolean;
+  /** How often metrics are exported, ms. Default 10000 (`TRACEKIT_METRICS_INTERVAL_MS`). */
+  metricsIntervalMs?: number;
+  /** Log correlation: console prefix, OTLP export of log records, automatic pino mixin (docs/logs.md). */
+  logs?: LogsOptions;
   /**
    * Record uncaught exceptions and unhandled rejections (as a span and a `tracekit.exception` log
    * record) and flush them synchronously, leaving Node's own behaviour (output, exit code) as it is.
@@ -172,6 +181,26 @@ export interface TracekitOptions {
    * TracerProvider) instead of TraceKit's own pipeline. Default `true` (`TRACEKIT_USE_GLOBAL_TRACER_PROVIDER`).
    */
   useGlobalTracerProvider?: boolean;
+  /** AI and LLM calls: detection, declared providers, price overrides (see docs/ai.md). */
+  ai?: AIOptions;
+  /**
+   * Record prompts and completions of AI calls as `gen_ai.input.messages` / `gen_ai.output.messages`
+   * (redacted, then cut at `ai.maxContentLength`). Default `false` (`TRACEKIT_CAPTURE_AI_CONTENT`).
+   */
+  captureAIContent?: boolean;
+  /**
+   * Whole-app function tracing (`tracekit run`, `node --import @tracekit/core/auto`): file globs
+   * relative to the app root, or `/regex/` on `file::Class.method`, to record. Which files are
+   * instrumented is decided when they load, by `TRACEKIT_TRACE_INCLUDE`; this option filters
+   * what is recorded. Default: every instrumented function. See docs/function-tracing.md.
+   */
+  traceInclude?: string[];
+  /** Globs or `/regex/` on `file::Class.method` not to record (`TRACEKIT_TRACE_EXCLUDE` at load time). Default none beyond the built-in exclusions. */
+  traceExclude?: string[];
+  /** Instrumented calls at least this slow (ms) become INTERNAL spans; throwing calls always do. Default 1 (`TRACEKIT_FUNCTION_SPAN_THRESHOLD_MS`). */
+  functionSpanThresholdMs?: number;
+  /** Characters kept of each argument, return value and exception preview. Default 256, at least 16 (`TRACEKIT_MAX_PREVIEW_LENGTH`). */
+  maxPreviewLength?: number;
 }
 
 /** Redaction options (see the redaction guide). */
@@ -280,6 +309,20 @@ export interface ClientStats {
   spansSpoolDropped: number;
   /** Spool files found invalid and moved to `quarantine/`. */
   spoolQuarantined: number;
+  /** AI calls recorded (detected, `instrumentAI`, `recordAICall`) since start. */
+  aiCalls: number;
+  /** AI calls that failed (HTTP 4xx/5xx, network errors, a stream that failed midway). */
+  aiErrors: number;
+  /** Input tokens of AI calls (cached ones included). */
+  aiInputTokens: number;
+  /** Output tokens of AI calls (reasoning included). */
+  aiOutputTokens: number;
+  /** Input tokens read from a provider's prompt cache. */
+  aiCacheReadTokens: number;
+  /** Input tokens written to a provider's prompt cache. */
+  aiCacheWriteTokens: number;
+  /** Cost of AI calls in USD, from the price table (calls of unknown models add nothing). */
+  aiCostUsd: number;
   [counter: string]: number;
 }
 

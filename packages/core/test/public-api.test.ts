@@ -21,6 +21,8 @@ export const PUBLIC_API = [
   'getTraceId',
   'init',
   'instrumentAI',
+  'pinoMixin',
+  'pinoOptions',
   'recordAICall',
   'recordException',
   'setMetadata',
@@ -29,6 +31,7 @@ export const PUBLIC_API = [
   'startSpan',
   'trace',
   'trackEvent',
+  'winstonFormat',
   'withMetadata',
   'withSpan',
 ];

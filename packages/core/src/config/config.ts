@@ -7,7 +7,12 @@ import type { BodyCaptureConfig } from '../redaction/body-capture.js';
 import { resolveCaptureBody, resolveRedaction } from '../redaction/resolve.js';
 import type { ResolvedSamplingRule } from '../sampling/rules.js';
 import { resolveSampling } from '../sampling/resolve.js';
+import { resolveFunctionTracing, type FunctionTracingConfig } from '../autotrace/options.js';
 import { resolveCodeMonitoring, type MonitoringConfig } from '../monitoring/options.js';
+import { resolveAIConfig, type ResolvedAIConfig } from '../ai/ai-config.js';
+import { resolveResourceSettings, type ResourceSettings } from '../resource/options.js';
+import { resolveMetricsSettings, type MetricsSettings } from '../metrics/options.js';
+import { resolveLogsSettings, type LogsSettings } from '../logs/options.js';
 import type { ExporterName, FileFormat, OtlpCompression, OtlpProtocol, RedactionMode, RedactionOptions, TracekitOptions } from '../types.js';
 
 /** The configuration after options, environment and defaults are merged and validated. */
@@ -42,6 +47,10 @@ export interface ResolvedConfig {
   maxBatchSize: number;
   batchDelayMs: number;
   resourceAttributes: Attributes;
+  /** Resource detection, metrics and log correlation (docs/runtime.md, docs/metrics.md, docs/logs.md). */
+  resource: ResourceSettings;
+  metrics: MetricsSettings;
+  logs: LogsSettings;
   /** Errors and code discovery (docs/errors.md). */
   captureUncaught: boolean;
   sourceContextLines: number;
@@ -64,10 +73,14 @@ export interface ResolvedConfig {
   spoolMaxAgeMs: number;
   fileFormat: FileFormat;
   useGlobalTracerProvider: boolean;
+  /** AI calls: detection, providers, prices, content capture (docs/ai.md). */
+  ai: ResolvedAIConfig;
+  /** Whole-app function tracing (docs/function-tracing.md). */
+  functionTracing: FunctionTracingConfig;
 }
 
 export const EXPORTERS = ['file', 'otlp', 'console', 'none'] as const;
-export const REDACTION_MODES = ['mask', 'remove', 'hash'] as const;
+export { REDACTION_MODES } from '../redaction/resolve.js';
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export const OTLP_COMPRESSIONS = ['gzip', 'none'] as const;
 export const FILE_FORMATS = ['otlp', 'events'] as const;
@@ -77,6 +90,8 @@ export const OPTION_NAMES: readonly string[] = [
   'serviceName', 'enabled', 'sampleRate', 'exporter', 'file', 'maxFileBytes', 'maxFiles', 'endpoint', 'apiKey', 'headers',
   'redaction', 'codeMonitoring', 'debug', 'handleShutdown', 'shutdownTimeoutMs', 'maxQueueSize', 'maxBatchSize',
   'batchDelayMs', 'resourceAttributes',
+  // resource, metrics, log correlation (docs/runtime.md, docs/metrics.md, docs/logs.md)
+  'environment', 'metrics', 'metricsIntervalMs', 'logs',
   // sampling and body capture (docs/sampling.md, docs/redaction.md)
   'samplingRules', 'rateLimit', 'keepErrors', 'keepSlowerThanMs', 'parentBased', 'captureBody',
   // errors and code discovery (docs/errors.md)
@@ -84,103 +99,14 @@ export const OPTION_NAMES: readonly string[] = [
   // export pipeline (docs/export.md)
   'tracesEndpoint', 'logsEndpoint', 'protocol', 'compression', 'exportTimeoutMs', 'maxExportRetries', 'retryInitialDelayMs',
   'retryMaxDelayMs', 'spool', 'spoolDir', 'spoolMaxBytes', 'spoolMaxAgeMs', 'fileFormat', 'useGlobalTracerProvider',
+  // AI calls (docs/ai.md)
+  'ai', 'captureAIContent',
+  // whole-app function tracing (docs/function-tracing.md)
+  'traceInclude', 'traceExclude', 'functionSpanThresholdMs', 'maxPreviewLength',
 ];
 
-export type Env = Record<string, string | undefined>;
-
-/** The first option or environment variable that is set, with its label. */
-export function pick(options: object, key: string, env: Env, ...vars: string[]): ValueSource | undefined {
-  const v = (options as Record<string, unknown>)[key];
-  if (v !== undefined) return { label: `options.${key}`, value: v };
-  for (const name of vars) {
-    const e = env[name];
-    if (e !== undefined && e.trim() !== '') return { label: name, value: e.trim() };
-  }
-  return undefined;
-}
-
-const TRUE = new Set(['true', '1', 'yes', 'on']);
-const FALSE = new Set(['false', '0', 'no', 'off']);
-
-export function toBoolean(s: ValueSource | undefined, dflt: boolean): boolean {
-  if (!s) return dflt;
-  if (typeof s.value === 'boolean') return s.value;
-  if (typeof s.value === 'string') {
-    const v = s.value.toLowerCase();
-    if (TRUE.has(v)) return true;
-    if (FALSE.has(v)) return false;
-  }
-  throw configError('TK_CONFIG_BOOLEAN', s);
-}
-
-export function toNumberInRange(s: ValueSource | undefined, dflt: number, min: number, max: number): number {
-  if (!s) return dflt;
-  const n = typeof s.value === 'number' ? s.value : typeof s.value === 'string' && s.value !== '' ? Number(s.value) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw configError('TK_CONFIG_NUMBER_RANGE', s, min, max);
-  return n;
-}
-
-export function toInteger(s: ValueSource | undefined, dflt: number, min: number): number {
-  if (!s) return dflt;
-  const n = typeof s.value === 'number' ? s.value : typeof s.value === 'string' && s.value !== '' ? Number(s.value) : NaN;
-  if (!Number.isInteger(n) || n < min) throw configError('TK_CONFIG_INTEGER', s, min);
-  return n;
-}
-
-export function toEnum<T extends string>(s: ValueSource | undefined, dflt: T, accepted: readonly T[]): T {
-  if (!s) return dflt;
-  const v = typeof s.value === 'string' ? s.value.toLowerCase() : s.value;
-  if (typeof v === 'string' && (accepted as readonly string[]).includes(v)) return v as T;
-  throw configError('TK_CONFIG_ENUM', s, accepted);
-}
-
-export function toText(s: ValueSource | undefined): string | undefined {
-  if (!s) return undefined;
-  if (typeof s.value !== 'string' || s.value.trim() === '') throw configError('TK_CONFIG_STRING', s);
-  return s.value.trim();
-}
-
-function toUrl(s: ValueSource | undefined): string | undefined {
-  const text = toText(s);
-  if (text === undefined || !s) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw configError('TK_CONFIG_URL', s);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError('TK_CONFIG_URL', s);
-  return text.replace(/\/+$/, '');
-}
-
-/** Parses `OTEL_EXPORTER_OTLP_HEADERS` (`k=v,k2=v2`, values URL-encoded) or validates a headers object. */
-export function toHeaders(s: ValueSource | undefined): Record<string, string> {
-  if (!s) return {};
-  const out: Record<string, string> = {};
-  if (typeof s.value === 'string') {
-    for (const part of s.value.split(',')) {
-      if (part.trim() === '') continue;
-      const eq = part.indexOf('=');
-      if (eq <= 0) throw configError('TK_CONFIG_HEADERS', s);
-      const key = part.slice(0, eq).trim();
-      let value: string;
-      try {
-        value = decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        throw configError('TK_CONFIG_HEADERS', s);
-      }
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) throw configError('TK_CONFIG_HEADERS', s);
-      out[key.toLowerCase()] = value;
-    }
-    return out;
-  }
-  if (typeof s.value !== 'object' || s.value === null || Array.isArray(s.value)) throw configError('TK_CONFIG_OBJECT', s, 'an object of header names to string values');
-  for (const [k, v] of Object.entries(s.value)) {
-    if (typeof v !== 'string') throw configError('TK_CONFIG_OBJECT', s, 'an object of header names to string values');
-    out[k.toLowerCase()] = v;
-  }
-  return out;
-}
+export { pick, toBoolean, toNumberInRange, toInteger, toEnum, toText, toUrl, toHeaders, type Env } from './env.js';
+import { pick, toBoolean, toNumberInRange, toInteger, toEnum, toText, toUrl, toHeaders, type Env } from './env.js';
 
 /** The app's package.json name, looked up from the working directory. */
 function packageName(cwd: string): string | undefined {
@@ -235,6 +161,9 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     maxBatchSize: toInteger(pick(options, 'maxBatchSize', env, 'TRACEKIT_MAX_BATCH_SIZE'), 512, 1),
     batchDelayMs: toInteger(pick(options, 'batchDelayMs', env, 'TRACEKIT_BATCH_DELAY_MS'), 1000, 1),
     resourceAttributes,
+    ...resolveResourceSettings(options, env),
+    ...resolveMetricsSettings(options, env),
+    ...resolveLogsSettings(options, env),
     captureUncaught: toBoolean(pick(options, 'captureUncaught', env, 'TRACEKIT_CAPTURE_UNCAUGHT'), false),
     sourceContextLines: toInteger(pick(options, 'sourceContextLines', env, 'TRACEKIT_SOURCE_CONTEXT_LINES'), 5, 0),
     maxFrames: toInteger(pick(options, 'maxFrames', env, 'TRACEKIT_MAX_FRAMES'), 50, 1),
@@ -254,6 +183,8 @@ export function resolveConfig(options: TracekitOptions = {}, env: Env = process.
     spoolMaxAgeMs: toInteger(pick(options, 'spoolMaxAgeMs', env, 'TRACEKIT_SPOOL_MAX_AGE_MS'), 24 * 60 * 60 * 1000, 1000),
     fileFormat,
     useGlobalTracerProvider: toBoolean(pick(options, 'useGlobalTracerProvider', env, 'TRACEKIT_USE_GLOBAL_TRACER_PROVIDER'), true),
+    ai: resolveAIConfig(options, env, cwd),
+    functionTracing: resolveFunctionTracing(options, env, cwd),
   };
 }
 
