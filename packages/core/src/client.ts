@@ -20,6 +20,7 @@ import { registeredTracerProvider, SdkBridgeTracer } from './tracing/sdk-interop
 import { installShutdownHooks } from './lifecycle/shutdown.js';
 import type { TracekitSpan } from './tracing/span.js';
 import { TracekitTracer } from './tracing/tracer.js';
+import { DisabledTracer } from './tracing/disabled-tracer.js';
 import type { ClientStats, TracekitOptions } from './types.js';
 import { VERSION } from './version.js';
 import { CodeInventory, inventoryLogRecord, type CodeInventoryEntry } from './errors/code-inventory.js';
@@ -134,7 +135,7 @@ export class TracekitClient {
     // Spans pass through the error recorder, which holds one back only while its errors' details load.
     this.errors = new ErrorRecorder(config, bridge ?? this.processor, this.inventory, this.counters);
     if (bridge) bridge.sink = this.errors;
-    this.tracer = bridge ?? new TracekitTracer(new HoldingSink(this.errors, this.counters), this.sampler, this.counters);
+    this.tracer = !config.enabled ? new DisabledTracer() : (bridge ?? new TracekitTracer(new HoldingSink(this.errors, this.counters), this.sampler, this.counters));
     this.removeHooks = config.handleShutdown
       ? installShutdownHooks(
           {
