@@ -13,14 +13,15 @@ interface Totals {
   total: number;
   max: number;
   errors: number;
+  every: number;
 }
 
 /**
  * Adds up calls per span they ran under and per function: count, total and longest duration,
  * and errors. One {@link FUNCTION_CALLS_EVENT} log record per span and flush carries them,
  * with the span's trace and span IDs, so a trace viewer or a query finds them with the trace:
- * its body is a JSON array of `{ function, file, line, count, totalMs, maxMs, errors }`, the
- * slowest in total first.
+ * its body is a JSON array of `{ function, file, line, count, totalMs, maxMs, errors }` (and
+ * `sampledOneIn` for a hot function that records one call in that many), the slowest in total first.
  */
 export class CallAggregator {
   private readonly bySpan = new Map<string, { traceId?: string; spanId?: string; fns: Map<number, Totals> }>();
@@ -49,8 +50,9 @@ export class CallAggregator {
       t.total += ms;
       if (ms > t.max) t.max = ms;
       if (call.threw) t.errors++;
+      t.every = call.every;
     } else {
-      group.fns.set(call.id, { name: call.name, file: call.file, line: call.line, count: 1, total: ms, max: ms, errors: call.threw ? 1 : 0 });
+      group.fns.set(call.id, { name: call.name, file: call.file, line: call.line, count: 1, total: ms, max: ms, errors: call.threw ? 1 : 0, every: call.every });
     }
   }
 
@@ -60,7 +62,10 @@ export class CallAggregator {
     const round = (ms: number) => Math.round(ms * 1000) / 1000;
     for (const group of this.bySpan.values()) {
       const fns = [...group.fns.values()].sort((a, b) => b.total - a.total);
-      const body = JSON.stringify(fns.map((f) => ({ function: f.name, file: f.file, line: f.line, count: f.count, totalMs: round(f.total), maxMs: round(f.max), errors: f.errors })));
+      // A hot function's counts are of recorded calls: `sampledOneIn` says how many calls each stands for.
+      const body = JSON.stringify(
+        fns.map((f) => ({ function: f.name, file: f.file, line: f.line, count: f.count, totalMs: round(f.total), maxMs: round(f.max), errors: f.errors, ...(f.every > 1 ? { sampledOneIn: f.every } : {}) })),
+      );
       let calls = 0;
       for (const f of fns) calls += f.count;
       const record: LogRecordData = {

@@ -14,6 +14,8 @@ export interface CallRecord {
   start: number;
   end: number;
   threw: boolean;
+  /** The function records one call in this many (1: every call; more for a hot function). */
+  every: number;
   error: unknown;
   context: Context | undefined;
   previews: CallPreview | undefined;

@@ -13,16 +13,17 @@ function list(): AutotraceDiagnostic[] {
 }
 
 /**
- * Notes that a file was loaded untouched (or partly instrumented), once per file and reason.
+ * Notes that a file was loaded untouched (or partly instrumented), or (`verb: 'sample'`) that
+ * calls of a function or of the whole program are sampled or dropped; once per file and reason.
  * Problems a user should know about (a parse failure, a file too large, a minified bundle)
  * print one line on stderr; the rest only with `TRACEKIT_DEBUG=true`. Never throws.
  */
-export function reportSkip(file: string, reason: string, important: boolean): void {
+export function reportSkip(file: string, reason: string, important: boolean, verb: 'skip' | 'sample' = 'skip'): void {
   try {
     const all = list();
     if (all.length < MAX_KEPT) all.push({ file, reason });
     const debug = /^(1|true|yes|on)$/i.test(process.env.TRACEKIT_DEBUG ?? '');
-    if (important || debug) process.stderr.write(`tracekit: function tracing left ${file} untouched: ${reason}\n`);
+    if (important || debug) process.stderr.write(`tracekit: function tracing ${verb === 'skip' ? `left ${file} untouched` : `samples ${file}`}: ${reason}\n`);
   } catch {
     // diagnostics never break loading
   }

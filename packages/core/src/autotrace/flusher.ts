@@ -9,7 +9,8 @@ import type { CallRecord } from './call-record.js';
 import { callFlowEvents } from './flow-records.js';
 import { emitFunctionSpan, MAX_SPANS_PER_FLUSH } from './function-spans.js';
 import { relativeToRoot, resolveFunctionTracing, selectsFile, selectsFunction, type FunctionTracingConfig } from './options.js';
-import { finishPreview, RING_CAPACITY, THREW, type CallRecorder } from './recorder.js';
+import { finishPreview, HOT_CALLS_PER_FLUSH, HOT_SAMPLE_EVERY, RING_CAPACITY, THREW, type CallRecorder } from './recorder.js';
+import { reportSkip } from './diagnostics.js';
 
 /** The context manager `context.active()` consults, read through the API's own accessor. */
 function activeContextManager(): { active(): Context } | undefined {
@@ -42,6 +43,7 @@ interface ClientView {
 export class CallFlusher {
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
+  private droppedReported = 0;
   /** Set once the process emits `exit`: only synchronous writes still happen. */
   private exiting = false;
   private view: ClientView | undefined;
@@ -152,6 +154,7 @@ export class CallFlusher {
     let spans = 0;
     const tools = { tracer: view.client.tracer, recordError: (span: Parameters<TracekitClient['errors']['record']>[0], err: unknown) => view.client.errors.record(span, err) };
     const stop = Math.min(r.head, r.tail + STEP * 8);
+    const perFunction: number[] = [];
     while (r.tail < stop) {
       const slot = r.tail & (RING_CAPACITY - 1);
       const at = slot * 4;
@@ -166,6 +169,7 @@ export class CallFlusher {
         start: origin + r.nums[at + 1]!,
         end: origin + r.nums[at + 2]!,
         threw: (r.nums[at + 3]! & THREW) !== 0,
+        every: r.every[id] ?? 1,
         error: r.thrown[slot],
         context: r.contexts[slot],
         previews: pending === undefined ? undefined : finishPreview(pending, r.maxPreviewLength),
@@ -174,6 +178,7 @@ export class CallFlusher {
       r.thrown[slot] = undefined;
       r.previewsOf[slot] = undefined;
       r.tail++;
+      perFunction[id] = (perFunction[id] ?? 0) + 1;
       if (!this.isSelected(view, id, call.name)) continue;
       this.stats.calls++;
       this.aggregator.add(call);
@@ -189,6 +194,7 @@ export class CallFlusher {
         records.push({ at: call.start, order: 0, line: JSON.stringify(enter) }, { at: call.end, order: 1, line: JSON.stringify(exit) });
       }
     }
+    this.sampleHotFunctions(perFunction, view);
     for (const record of this.aggregator.drain(Date.now())) view.client.emitLog(record);
     if (view.events && records.length > 0) {
       // In time order within the batch, as the span records are: a call's ENTER before the calls it makes.
@@ -200,6 +206,24 @@ export class CallFlusher {
       else void view.events.append(text).catch(() => undefined);
     }
     if (r.tail !== r.head) this.schedule();
+  }
+
+  /**
+   * Functions called so often that recording each call would cost the app (more than
+   * {@link HOT_CALLS_PER_FLUSH} records in one flush) record one call in {@link HOT_SAMPLE_EVERY}
+   * from then on, with one diagnostic line each; calls lost to a full ring are reported too.
+   */
+  private sampleHotFunctions(perFunction: number[], view: ClientView): void {
+    const r = this.recorder;
+    perFunction.forEach((n, id) => {
+      if (n <= HOT_CALLS_PER_FLUSH || r.every[id] !== 1) return;
+      r.every[id] = HOT_SAMPLE_EVERY;
+      reportSkip(`${r.names[id] ?? `#${id}`} (${this.relFile(view, id)}:${r.lines[id] ?? 0})`, `called ${n} times in one flush: 1 call in ${HOT_SAMPLE_EVERY} recorded from now on`, true, 'sample');
+    });
+    if (r.dropped > this.droppedReported) {
+      reportSkip('the program', `${r.dropped - this.droppedReported} calls not recorded (the buffer was full between flushes)`, true, 'sample');
+      this.droppedReported = r.dropped;
+    }
   }
 
   private relFile(view: ClientView, id: number): string {

@@ -8,6 +8,11 @@ export const RING_CAPACITY = 1 << 16;
 export const PREVIEW_FIRST_CALLS = 10;
 export const PREVIEW_SAMPLE_EVERY = 100;
 
+/** A function with more records than this in one flush (250 ms: about 80,000 calls a second) becomes sampled. */
+export const HOT_CALLS_PER_FLUSH = 20_000;
+/** A sampled function records one call in this many. */
+export const HOT_SAMPLE_EVERY = 100;
+
 /** Previewed calls that may be in flight at once before the oldest loses its previews. */
 export const PREVIEW_SLOTS = 4096;
 
@@ -101,6 +106,13 @@ export class CallRecorder {
   readonly names: string[] = [];
   readonly files: string[] = [];
   readonly lines: number[] = [];
+  /**
+   * Per function: one call in this many is recorded (1: all). The flusher raises it for a
+   * function called so often that recording every call would cost the app ({@link HOT_CALLS_PER_FLUSH}).
+   */
+  readonly every: number[] = [];
+  /** Per function: calls of a sampled function (recorded or not) since it became sampled. */
+  readonly sampledOut: number[] = [];
   /** Calls per function, counted for the preview sampling only. */
   private readonly calls: number[] = [];
   /** Previewed calls in flight: a ring of reused objects, found by the call's token. */
@@ -132,6 +144,8 @@ export class CallRecorder {
         this.files.push(files[fileIndex] ?? '');
         this.lines.push(line);
         this.calls.push(0);
+        this.every.push(1);
+        this.sampledOut.push(0);
       }
     } catch {
       // A malformed table only loses names.
@@ -142,6 +156,9 @@ export class CallRecorder {
   /** Enter: the start time, or -1 when nothing is recorded. Sets `p` when this call is previewed. */
   e(id: number): number {
     if (!this.enabled) return -1;
+    const every = this.every[id];
+    // A hot function (see the flusher) records one call in `every`; the others are only counted.
+    if (every !== 1 && every !== undefined && ++this.sampledOut[id]! % every !== 0) return -1;
     if (this.previews && this.sample(id)) this.p = true;
     return performance.now();
   }

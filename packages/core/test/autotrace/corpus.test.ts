@@ -145,6 +145,12 @@ describe('bad input', () => {
     expect(lines[1]).toBe('tracekit: function tracing left bundle.js untouched: looks minified');
   });
 
+  it('a function called hundreds of thousands of times a second is sampled, and says so', async () => {
+    const run = await runNode(path.join(FIXTURES, 'hot'), [...tracedFlags(), 'app.js']);
+    expect(run.stdout).toBe('done true\n');
+    expect(run.stderr).toMatch(/^tracekit: function tracing samples tiny \(app\.js:7\): called \d+ times in one flush: 1 call in 100 recorded from now on$/m);
+  });
+
   it('the transform is cached on disk and a restart reuses it', async () => {
     const dir = path.join(FIXTURES, 'cjs');
     const cache = tempStore();

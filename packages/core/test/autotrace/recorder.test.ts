@@ -43,6 +43,16 @@ describe('CallRecorder', () => {
     expect(r.dropped).toBe(10_000);
   });
 
+  it('a hot function records one call in `every`', () => {
+    const r = recorder();
+    r.every[0] = 100;
+    for (let i = 0; i < 1000; i++) r.x(0, r.e(0));
+    expect(r.head).toBe(10);
+    expect(r.sampledOut[0]).toBe(1000);
+    r.x(1, r.e(1));
+    expect(r.head).toBe(11);
+  });
+
   it('previews the first calls, then samples; a previewed call keeps its previews in a slot', () => {
     const r = recorder(true);
     let token = r.e(0);
