@@ -192,8 +192,18 @@ async function loadTime() {
 if (mode) {
   console.log(JSON.stringify(await child()));
 } else {
+  // Rounds of every mode, interleaved, so a burst of load from elsewhere hits one round of each
+  // rather than all of one mode; each mode's numbers are the median over rounds.
+  const ROUNDS = Number(process.env.ROUNDS ?? 3);
+  const modes = ['baseline', 'clock', 'tracekit-disabled', 'tracekit-timing', 'tracekit-previews', 'flowtrace-json-line', 'otel-span'];
+  const runs = Object.fromEntries(modes.map((m) => [m, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const m of modes) runs[m].push(runChild(m));
   const rows = {};
-  for (const m of ['baseline', 'clock', 'tracekit-disabled', 'tracekit-timing', 'tracekit-previews', 'flowtrace-json-line', 'otel-span']) rows[m] = runChild(m);
+  for (const m of modes) {
+    const list = runs[m];
+    const pick = (k) => (list[0][k] === undefined ? undefined : median(list.map((x) => x[k])));
+    rows[m] = { median: pick('median'), min: Math.min(...list.map((x) => x.min)), flushNsPerCall: pick('flushNsPerCall') };
+  }
   const base = rows.baseline;
   const label = {
     clock: 'two performance.now() readings (the floor of any timing)',
@@ -203,7 +213,7 @@ if (mode) {
     'flowtrace-json-line': 'FlowTrace-style JSON line per call',
     'otel-span': 'OpenTelemetry SDK span per call',
   };
-  console.log(`Node ${process.versions.node}, ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}); median of ${BATCHES} batches of ${BATCH} calls`);
+  console.log(`Node ${process.versions.node}, ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}); median of ${ROUNDS} rounds of the median of ${BATCHES} batches of ${BATCH} calls`);
   console.log(`baseline call: ${base.median.toFixed(1)} ns`);
   console.log('| per call | overhead, ns (median of batches) | fastest batch | flush off the request path, ns per call |');
   console.log('|---|---:|---:|---:|');
