@@ -169,7 +169,7 @@ if (!args.includes('--skip-browser') && fs.existsSync('/usr/bin/chromium')) {
   const runs = [];
   for (let i = 0; i < 5; i++) {
     await page.goto(`${viewer.url}traces/${traceId}`);
-    const shown = await page.waitForFunction(() => document.querySelectorAll('.wf-row').length > 0 && document.querySelector('.details') && performance.now(), null, { timeout: 30_000 });
+    const shown = await page.waitForFunction(() => document.querySelectorAll('.wf-row').length > 0 && document.querySelector('.details') && performance.now(), null, { timeout: 120_000 });
     const nav = await page.evaluate(() => performance.getEntriesByType('resource').find((e) => e.name.includes('/api/traces/'))?.duration ?? 0);
     runs.push({ total: await shown.jsonValue(), api: nav, rows: await page.locator('.wf-row').count() });
   }
