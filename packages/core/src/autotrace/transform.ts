@@ -50,6 +50,21 @@ interface Insert {
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
+/**
+ * Calls that send a function's source elsewhere (`fn.toString()` run in a browser page or a
+ * worker): Puppeteer's and Playwright's `evaluate` family, WebdriverIO's `execute`. A function
+ * passed straight to one of them is left alone, since its instrumented source would name
+ * TraceKit's globals where they do not exist.
+ */
+const SERIALIZING_CALLS = new Set(['evaluate', 'evaluateHandle', '$eval', '$$eval', 'evaluateOnNewDocument', 'addInitScript', 'waitForFunction', 'exposeFunction', 'execute', 'executeAsync', 'executeScript']);
+
+function serializedArgument(fn: AnyNode, parent: AnyNode | undefined): boolean {
+  if (parent?.type !== 'CallExpression' || parent.callee === fn) return false;
+  const callee = parent.callee as AnyNode;
+  const name = callee.type === 'MemberExpression' && !callee.computed ? (callee.property.name as string | undefined) : callee.type === 'Identifier' ? (callee.name as string) : undefined;
+  return name !== undefined && SERIALIZING_CALLS.has(name);
+}
+
 function paramNames(params: AnyNode[]): string {
   return params
     .map((p) => {
@@ -137,6 +152,7 @@ export function transformSource(input: TransformInput): TransformResult {
     const { name, kind } = describeFunction(ancestors, code);
     if ((kind === 'getter' || kind === 'setter') && !input.accessors) return;
     if (input.select && !input.select(name)) return;
+    if (serializedArgument(node, ancestors[ancestors.length - 2])) return;
     const body = node.body as AnyNode;
     if (body.type === 'BlockStatement' && varFunctionClash(body)) {
       skipped++;

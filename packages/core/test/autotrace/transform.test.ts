@@ -66,6 +66,11 @@ describe('transformSource', () => {
     expect(body(out.code)).toContain('return __tkrec.r(__tk$,(`x`))');
   });
 
+  it('leaves alone functions whose source is sent elsewhere (page.evaluate and the like)', () => {
+    const out = tx('await page.evaluate(() => document.title);\nawait page.$eval("h1", (el) => el.textContent);\nconst f = () => 1;\n');
+    expect(out.functions.map((f) => f.name)).toEqual(['f']);
+  });
+
   it('selects functions by name', () => {
     const out = transformSource({ code: 'function a() {}\nfunction b() {}\n', file: '/app/a.js', format: 'module', select: (n) => n === 'b' });
     expect(out.ok && out.functions.map((f) => f.name)).toEqual(['b']);
