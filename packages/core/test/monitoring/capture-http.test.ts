@@ -37,6 +37,25 @@ function app(m: Monitored): express.Express {
     captureSnapshot(req.query.many ? `order.show.${id}` : 'order.show', { id, requestId: getRequestId(), user: { name: `user-${id}`, password: `pw-${id}-secret` } });
     res.json({ id, requestId: getRequestId() });
   });
+  a.get('/hostile', function hostile(_req, res) {
+    const trap = () => {
+      throw new Error('trap ran');
+    };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    captureSnapshot('hostile.values', {
+      proxy: new Proxy({}, { get: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap }),
+      revoked: revocable.proxy,
+      getter: Object.defineProperty({}, 'boom', { enumerable: true, get: trap }),
+      frozen: Object.freeze({ a: 1 }),
+      bare: Object.create(null) as object,
+      cyclic,
+      huge: 'z'.repeat(10_000_000),
+    });
+    res.json({ ok: true });
+  });
   return a;
 }
 
@@ -78,6 +97,27 @@ describe('captureSnapshot inside requests', () => {
       expect(snap!.traceId).toBe(event!.span.traceId);
       expect(snap!.spanId).toBe(event!.span.spanId);
       expect(m.stats().snapshotsCaptured).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('hostile values inside a request: the response is unchanged and the snapshot says what was omitted', async () => {
+    const m = await monitored();
+    const server = await serve(app(m));
+    try {
+      const res = await get(`${server.base}/hostile`);
+      expect(res).toEqual({ status: 200, body: '{"ok":true}' });
+      const [snap] = await m.snapshots();
+      const vars = body(snap!);
+      expect(vars.proxy).toEqual({ $omitted: 'proxy', $type: 'Proxy' });
+      expect(vars.revoked).toEqual({ $omitted: 'proxy', $type: 'Proxy' });
+      expect(vars.getter).toEqual({ boom: { $omitted: 'getter' } });
+      expect(vars.frozen).toEqual({ a: 1 });
+      expect(vars.cyclic).toEqual({ name: 'loop', self: '[Circular]' });
+      expect((vars.huge as Record<string, unknown>).length).toBe(10_000_000);
+      const reasons = (JSON.parse(String(snap!.attributes['tracekit.snapshot.omitted'])) as Array<{ reason: string }>).map((o) => o.reason);
+      expect(reasons).toEqual(['proxy', 'proxy', 'getter', 'circular', 'size']);
     } finally {
       await server.close();
     }
