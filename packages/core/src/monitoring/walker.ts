@@ -88,7 +88,7 @@ export class Walker {
       } else if (variables === undefined) {
         value = {};
       } else {
-        value = { value: this.field('value', variables, 'value', 1) };
+        value = { value: this.field('value', variables, '', 1) };
       }
     } catch {
       value = { $omitted: 'error' };
@@ -104,14 +104,21 @@ export class Walker {
   }
 
   /** One field `key` of an object: redacted whole when the key is secret, else walked. */
-  private field(key: string, value: unknown, path: string, level: number): SnapshotValue {
+  private field(key: string, value: unknown, parent: string, level: number): SnapshotValue {
     this.budget -= key.length + 4;
     if (this.tools && value !== null && value !== undefined && typeof value !== 'boolean' && this.tools.isSecretKey(key)) {
-      this.omit(path, 'redacted');
+      this.omit(childPath(parent, key), 'redacted');
       const t = typeof value;
       return t === 'string' || t === 'number' || t === 'bigint' ? this.tools.mask(String(value as string)) : omitted('redacted');
     }
-    return this.value(value, path, level);
+    // The path is only needed to name an omission or a container's children: not built for plain values.
+    return this.value(value, this.plain(value) ? '' : childPath(parent, key), level);
+  }
+
+  /** A value that is shown whole, so it has no omission to name (its path is never read). */
+  private plain(value: unknown): boolean {
+    const t = typeof value;
+    return this.budget > 0 && (t === 'number' || t === 'boolean' || value === null || value === undefined || (t === 'string' && (value as string).length <= this.limits.maxString));
   }
 
   private value(value: unknown, path: string, level: number): SnapshotValue {
@@ -228,24 +235,23 @@ export class Walker {
     const shown = Math.min(keys.length, this.limits.maxFields);
     for (let i = 0; i < shown; i++) {
       const key = keys[i]!;
-      const p = childPath(path, key);
       let descriptor: PropertyDescriptor | undefined;
       try {
         descriptor = Object.getOwnPropertyDescriptor(value, key);
       } catch {
         // A module namespace's binding still in its temporal dead zone throws here.
-        this.omit(p, 'error');
+        this.omit(childPath(path, key), 'error');
         out[key] = omitted('error');
         continue;
       }
       if (!descriptor) continue;
       if (!('value' in descriptor)) {
-        this.omit(p, 'getter');
+        this.omit(childPath(path, key), 'getter');
         this.budget -= key.length + 25;
         out[key] = omitted('getter');
         continue;
       }
-      out[key] = this.field(key, descriptor.value, p, level + 1);
+      out[key] = this.field(key, descriptor.value, path, level + 1);
     }
     if (keys.length > shown) {
       this.omit(path, 'size', keys.length - shown);
@@ -260,12 +266,11 @@ export class Walker {
     const items: SnapshotValue[] = [];
     for (let i = 0; i < shown; i++) {
       const descriptor = Object.getOwnPropertyDescriptor(value, i);
-      const p = childPath(path, i);
       if (!descriptor) items.push(null);
       else if (!('value' in descriptor)) {
-        this.omit(p, 'getter');
+        this.omit(childPath(path, i), 'getter');
         items.push(omitted('getter'));
-      } else items.push(this.value(descriptor.value, p, level + 1));
+      } else items.push(this.value(descriptor.value, this.plain(descriptor.value) ? '' : childPath(path, i), level + 1));
       this.budget -= 1;
     }
     if (length > shown) {
@@ -283,7 +288,7 @@ export class Walker {
       if (i >= this.limits.maxItems) break;
       const p = childPath(path, typeof k === 'string' ? k : i);
       const key = this.value(k, `${p}.key`, level + 1);
-      entries.push([key, typeof k === 'string' ? this.field(k, v, p, level + 1) : this.value(v, p, level + 1)]);
+      entries.push([key, typeof k === 'string' ? this.field(k, v, path, level + 1) : this.value(v, p, level + 1)]);
       i++;
     }
     const out: { [key: string]: SnapshotValue } = { $type: 'Map', size, entries };
