@@ -140,6 +140,7 @@ export class TracekitClient {
       ? installShutdownHooks(
           {
             flush: () => this.flush(),
+            end: () => this.shutdown(),
             flushSync: () => {
               this.flushSync();
             },

@@ -85,6 +85,23 @@ function serverSpans(store: string): Array<{ name: string }> {
     .filter((s) => s.kind === 2);
 }
 
+/** The request count of `http.server.request.duration` for the route in the newest export of metrics.jsonl (cumulative). */
+function requestCount(store: string, route: string): number | undefined {
+  const file = path.join(store, 'metrics.jsonl');
+  if (!fs.existsSync(file)) return undefined;
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const last = lines.at(-1);
+  if (!last) return undefined;
+  type Point = { attributes?: KeyValue[]; count?: string | number };
+  const request = JSON.parse(last) as { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ name: string; histogram?: { dataPoints: Point[] } }> }> }> };
+  let count = 0;
+  for (const rm of request.resourceMetrics)
+    for (const sm of rm.scopeMetrics)
+      for (const m of sm.metrics)
+        if (m.name === 'http.server.request.duration') for (const p of m.histogram?.dataPoints ?? []) if (valueOf(p.attributes, 'http.route') === route) count += Number(p.count);
+  return count;
+}
+
 describe.each(FRAMEWORKS)('%s: every ending writes the same final state once', (framework) => {
   it.each(ENDINGS)('$ending $signal', async ({ ending, signal, expected }) => {
     const store = fs.mkdtempSync(path.join(os.tmpdir(), `tk-endings-${framework}-`));
@@ -99,6 +116,8 @@ describe.each(FRAMEWORKS)('%s: every ending writes the same final state once', (
       expect(loadOrder, JSON.stringify(inventory)).toHaveLength(1);
       expect(loadOrder[0]).toMatchObject({ line: THROW_LINE, count: 2, body: `loadOrder (orders.mjs:${THROW_LINE})` });
       expect(String(loadOrder[0]!.file)).toMatch(/orders\.mjs$/);
+      // Metrics too: the RED histogram counted both requests.
+      expect(requestCount(store, '/orders/:id')).toBe(2);
     } finally {
       fs.rmSync(store, { recursive: true, force: true });
     }

@@ -3,6 +3,8 @@ import { debug } from '../diag.js';
 /** What the process hooks need from the client. */
 export interface Flushable {
   flush(): Promise<void>;
+  /** The final flush when TraceKit alone ends the process (a signal the app does not handle): as `shutdown()`. */
+  end(): Promise<void>;
   flushSync(): void;
   pending(): boolean;
 }
@@ -38,7 +40,9 @@ export function installShutdownHooks(target: Flushable, timeoutMs: number): () =
   const onSignal = (signal: NodeJS.Signals) => {
     const appHandles = process.listenerCount(signal) > 1;
     debug(`${signal}: flushing${appHandles ? '' : ', then re-raising'}`);
-    void withTimeout(target.flush(), timeoutMs).then(() => {
+    // Alone, TraceKit ends the process: the same final state as shutdown() (metrics included);
+    // with the app's own handler, the app decides, and the exit hooks finish whatever it ends with.
+    void withTimeout(appHandles ? target.flush() : target.end(), timeoutMs).then(() => {
       if (appHandles) return;
       remove();
       process.kill(process.pid, signal);
