@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable)('the viewer in Chromium', { timeout: 60_000 }
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows snapshots with the breakpoints file, and AI calls', async () => {
+  it('shows snapshots with the breakpoints file, AI calls and metrics', async () => {
     fs.writeFileSync(path.join(root, '.tracekit', 'breakpoints.json'), JSON.stringify({ breakpoints: [{ id: 'b1', label: 'cart totals', file: 'src/cart.ts', line: 12, function: 'total', enabled: true, captures: 1, maxCaptures: 100 }], probes: [] }));
     const snapshot = logsRequest('shop-test', [{ eventName: 'tracekit.snapshot', body: JSON.stringify({ cart: { items: 2, total: 99.5 } }), attrs: { 'tracekit.breakpoint.label': 'cart totals', 'code.filepath': 'src/cart.ts', 'code.lineno': 12 } }]);
     expect((await request(viewer, 'POST', '/v1/logs', { 'content-type': 'application/json' }, JSON.stringify(snapshot))).status).toBe(200);
@@ -154,6 +154,17 @@ describe.skipIf(!browserAvailable)('the viewer in Chromium', { timeout: 60_000 }
     await page.locator('table.ai td', { hasText: 'gpt-4o-mini' }).first().waitFor();
     await expect(page.locator('table.ai td.num', { hasText: '$0.00018' }).count()).resolves.toBe(1);
     await page.screenshot({ path: path.join(IMAGES, 'viewer-ai.png') });
+
+    const now = String(BigInt(Date.now()) * 1_000_000n);
+    const runtime = { resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop-test' } }] }, scopeMetrics: [{ metrics: [
+      { name: 'nodejs.eventloop.delay.p99', unit: 's', gauge: { dataPoints: [{ timeUnixNano: now, asDouble: 0.0121 }] } },
+      { name: 'v8js.memory.heap.used', unit: 'By', gauge: { dataPoints: [{ timeUnixNano: now, asInt: '48211968', attributes: [{ key: 'v8js.heap.space.name', value: { stringValue: 'old_space' } }] }] } },
+    ] }] }] };
+    expect((await request(viewer, 'POST', '/v1/metrics', { 'content-type': 'application/json' }, JSON.stringify(runtime))).status).toBe(200);
+    await page.goto(`${viewer.url}metrics`);
+    await page.locator('table.metrics td', { hasText: 'nodejs.eventloop.delay.p99' }).waitFor();
+    await expect(page.locator('table.metrics td.num', { hasText: '48,211,968' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(IMAGES, 'viewer-metrics.png') });
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
   });

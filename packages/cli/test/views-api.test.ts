@@ -79,9 +79,19 @@ describe('the data views', () => {
     expect(row.metrics.p50).toBeCloseTo(10 + 90 * 0.5, 5);
   });
 
+  it('lists the newest point of every metric series', async () => {
+    const gauge = { resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'm' } }] }, scopeMetrics: [{ metrics: [{ name: 'nodejs.eventloop.delay.p99', unit: 's', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), asDouble: 0.012 }] } }] }] }] };
+    expect((await post('metrics', gauge)).status).toBe(200);
+    const metrics = (await request(viewer, 'GET', '/api/metrics')).json();
+    expect(metrics.map((m: { name: string }) => m.name)).toEqual(['http.server.request.duration', 'nodejs.eventloop.delay.p99']);
+    // The histogram series: its newest (cumulative) point, 100 requests, mean of sum / count.
+    expect(metrics[0]).toMatchObject({ service: 'm', type: 'histogram', unit: 's', count: 100, sum: 1, value: 0.01, attributes: { 'http.route': '/metrics-only', 'http.request.method': 'GET' } });
+    expect(metrics[1]).toMatchObject({ service: 'm', type: 'gauge', value: 0.012 });
+  });
+
   it('says what it holds', async () => {
     const stats = (await request(viewer, 'GET', '/api/stats')).json();
-    expect(stats).toMatchObject({ traces: 2, spans: 3, logs: 3, metricPoints: 2, evicted: { traces: 0, spans: 0, logs: 0 } });
+    expect(stats).toMatchObject({ traces: 2, spans: 3, logs: 3, metricPoints: 3, evicted: { traces: 0, spans: 0, logs: 0 } });
     const facets = (await request(viewer, 'GET', '/api/facets')).json();
     expect(facets.services).toEqual(['ai', 'fn']);
   });

@@ -178,3 +178,16 @@ export interface BreakpointsDto {
   probes: Array<Record<string, unknown>>;
   error?: string;
 }
+
+/** The newest point of one metric series. For histograms, `value` is the mean. */
+export interface MetricDto {
+  service: string;
+  name: string;
+  unit: string;
+  type: 'gauge' | 'sum' | 'histogram';
+  time: number;
+  attributes: Attrs;
+  value?: number;
+  count?: number;
+  sum?: number;
+}

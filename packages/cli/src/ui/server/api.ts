@@ -4,6 +4,7 @@ import { aiCalls } from './ai-calls.js';
 import { SNAPSHOT_EVENT } from './event-names.js';
 import { functionCalls, type FunctionRecords } from './function-calls.js';
 import { codeInventory } from './inventory.js';
+import { latestMetrics } from './latest-metrics.js';
 import { routeStats } from './route-stats.js';
 import { searchTraces } from './search.js';
 import { readBreakpoints } from './breakpoints-file.js';
@@ -77,6 +78,8 @@ export async function handleApi(ctx: ApiContext, url: URL, res: ServerResponse):
       return sendJson(res, 200, codeInventory(store));
     case 'snapshots':
       return sendJson(res, 200, newest(store.logs.filter((l) => l.eventName === SNAPSHOT_EVENT), 500));
+    case 'metrics':
+      return sendJson(res, 200, latestMetrics(store));
     case 'breakpoints':
       return sendJson(res, 200, await readBreakpoints(ctx.dir));
     case 'ai':

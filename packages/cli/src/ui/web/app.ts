@@ -8,6 +8,7 @@ import { useKeys } from './keyboard.js';
 import { AiView } from './ai-view.js';
 import { FunctionsView } from './functions-view.js';
 import { InventoryView } from './inventory-view.js';
+import { MetricsView } from './metrics-view.js';
 import { SnapshotsView } from './snapshots-view.js';
 import { RoutesView } from './routes-view.js';
 import { linkClick, navigate, useRoute, type Route } from './router.js';
@@ -18,6 +19,7 @@ const VIEWS: Array<{ path: string; label: string; key: string }> = [
   { path: 'traces', label: 'Traces', key: 't' },
   { path: 'errors', label: 'Errors', key: 'x' },
   { path: 'routes', label: 'Routes', key: 'r' },
+  { path: 'metrics', label: 'Metrics', key: 'm' },
   { path: 'inventory', label: 'Code inventory', key: 'i' },
   { path: 'snapshots', label: 'Snapshots', key: 's' },
   { path: 'ai', label: 'AI calls', key: 'a' },
@@ -33,6 +35,8 @@ function Page({ route }: { route: Route }) {
       return id ? html`<${ErrorGroupView} fingerprint=${id} />` : html`<${ErrorsView} />`;
     case 'routes':
       return html`<${RoutesView} route=${route} />`;
+    case 'metrics':
+      return html`<${MetricsView} />`;
     case 'inventory':
       return html`<${InventoryView} />`;
     case 'snapshots':
@@ -66,7 +70,7 @@ function App() {
       <div class="stats muted small" title=${s ? s.sources.join('\n') : ''}>${s ? `${s.traces} traces · ${s.spans} spans${s.evicted.traces > 0 ? ` · ${s.evicted.traces} evicted` : ''}` : ''}</div>
     </header>
     <main><${Page} route=${route} /></main>
-    ${help && html`<div class="help" role="note"><strong>Keys</strong> t x r i s a f: views · j/k: move · Enter: open · /: search · e/E: next/previous error · n/N: next/previous match · Esc: back · ?: this help</div>`}
+    ${help && html`<div class="help" role="note"><strong>Keys</strong> t x r m i s a f: views · j/k: move · Enter: open · /: search · e/E: next/previous error · n/N: next/previous match · Esc: back · ?: this help</div>`}
   </div>`;
 }
 
