@@ -122,12 +122,17 @@ export function errorParts(err: object): { name?: string; message?: string; stac
   return out;
 }
 
-/** True when `Error.prototype` is on the prototype chain (walked without touching a Proxy). */
-export function inheritsError(value: object): boolean {
+/** True when `proto` is on the prototype chain of `value` (walked without touching a Proxy, unlike `instanceof`). */
+export function inherits(value: object, proto: object): boolean {
   for (let o: object | null = value, i = 0; o !== null && i < 16; i++) {
     if (types.isProxy(o)) return false;
     o = Object.getPrototypeOf(o) as object | null;
-    if (o === Error.prototype) return true;
+    if (o === proto) return true;
   }
   return false;
+}
+
+/** True when `Error.prototype` is on the prototype chain. */
+export function inheritsError(value: object): boolean {
+  return inherits(value, Error.prototype);
 }

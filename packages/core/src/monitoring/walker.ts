@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import type { RedactTools } from '../redaction/structured.js';
 import { SCAN_WINDOW, WALK_LIMITS, type WalkLimits } from './limits.js';
-import { classNameOf, describeFunction, errorParts, inheritsError, intrinsics, regExpText } from './intrinsics.js';
+import { classNameOf, describeFunction, errorParts, inherits, inheritsError, intrinsics, regExpText } from './intrinsics.js';
 
 /** A captured value: plain JSON built by TraceKit, never the app's own objects. */
 export type SnapshotValue = null | boolean | number | string | SnapshotValue[] | { [key: string]: SnapshotValue };
@@ -320,9 +320,9 @@ export class Walker {
     const type = intrinsics.typedArrayName(value);
     const length = intrinsics.typedArrayLength(value);
     const shown = Math.min(length, this.limits.maxItems);
-    if (Buffer.isBuffer(value)) {
+    if (inherits(value, Buffer.prototype)) {
       // Bytes are shown as text (redacted like any string) when they decode cleanly, else as hex.
-      const bytes = intrinsics.bufferSlice(value, shown);
+      const bytes = intrinsics.bufferSlice(value as Buffer, shown);
       const text = bytes.toString('utf8');
       const printable = !text.includes('\uFFFD') && !/[\u0000-\u0008\u000E-\u001F]/.test(text);
       this.budget -= shown * 2 + 40;

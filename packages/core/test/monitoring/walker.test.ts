@@ -62,6 +62,17 @@ describe('the snapshot walker', () => {
     expect(r.omissions.filter((o) => o.reason === 'proxy').map((o) => o.path)).toEqual(['proxy', 'revoked', 'fnProxy']);
   });
 
+  it('never touches a Proxy in the prototype chain of a typed array or an error', () => {
+    let traps = 0;
+    const handler = { getPrototypeOf: () => { traps++; return null; }, get: () => { traps++; return undefined; } };
+    const bytes = Object.setPrototypeOf(new Uint8Array([1, 2]), new Proxy(Uint8Array.prototype, handler)) as Uint8Array;
+    const odd = Object.setPrototypeOf({ message: 'm' }, new Proxy(Error.prototype, handler)) as object;
+    const r = walk({ bytes, odd });
+    expect(traps).toBe(0);
+    expect(r.value.bytes).toEqual({ $type: 'Uint8Array', length: 2, items: [1, 2] });
+    expect(r.value.odd).toEqual({ message: 'm', $class: 'Object' });
+  });
+
   it('walks a Proxy passed as the variables object without touching it', () => {
     const r = walk(new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }));
     expect(r.value).toEqual({ value: { $omitted: 'proxy', $type: 'Proxy' } });
