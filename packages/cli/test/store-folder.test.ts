@@ -95,6 +95,11 @@ describe('the commands', () => {
     const byTraceparent = execFileSync(process.execPath, [bin, 'open', `00-${tid(2)}-${sid(2)}-01`], { cwd: root, encoding: 'utf8' });
     expect(byTraceparent).toContain('→ HTTP_REQUEST');
     expect(byTraceparent).toContain(`trace ${tid(2)}`);
+    // The folder of TRACEKIT_FILE, as the app was told, when there is no --dir.
+    const elsewhere = project();
+    fs.writeFileSync(path.join(elsewhere.dir, 'traces.jsonl'), line(5));
+    const viaEnv = execFileSync(process.execPath, [bin, 'open', 'file-5'], { cwd: root, encoding: 'utf8', env: { ...process.env, TRACEKIT_FILE: path.join(elsewhere.dir, 'traces.jsonl') } });
+    expect(viaEnv).toContain(`trace ${tid(5)}`);
     const missing = spawnSync(process.execPath, [bin, 'open', 'nope'], { cwd: root, encoding: 'utf8' });
     expect([missing.status, missing.stderr]).toEqual([1, `tracekit: no trace "nope" in ${dir}\n`]);
   });

@@ -19,3 +19,9 @@ export interface Command {
 export function defaultStoreFile(): string {
   return process.env.TRACEKIT_FILE ?? path.join(process.cwd(), '.tracekit', 'traces.jsonl');
 }
+
+/** The store folder `ui` and `open` read: `--dir`, else the folder of `TRACEKIT_FILE`, else `.tracekit` in the working directory. */
+export function defaultStoreDir(dir: string | undefined): string {
+  if (dir) return path.resolve(dir);
+  return process.env.TRACEKIT_FILE ? path.dirname(path.resolve(process.env.TRACEKIT_FILE)) : path.resolve('.tracekit');
+}

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readStore, type StoredSpan } from '../read-store.js';
 import { renderTraces } from '../tree.js';
 import { listStoreFiles } from '../ui/server/store-files.js';
-import type { Command } from './command.js';
+import { defaultStoreDir, type Command } from './command.js';
 
 const TRACE_ID = /\b([0-9a-f]{32})\b/i;
 
@@ -21,7 +20,7 @@ const open: Command = {
       process.stderr.write('Usage: tracekit open <trace-id | request-id | traceparent> [--dir .tracekit]\n');
       return 2;
     }
-    const dir = path.resolve(values.dir ?? '.tracekit');
+    const dir = defaultStoreDir(values.dir);
     const files = (await listStoreFiles(dir)).filter((f) => f.kind === 'traces');
     if (files.length === 0) {
       process.stderr.write(`tracekit: no trace files in ${dir} (run your app with TraceKit first, or pass --dir)\n`);

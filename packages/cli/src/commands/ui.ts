@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { isLoopback } from '../ui/server/security.js';
 import { PortInUseError, startViewer } from '../ui/server/viewer-server.js';
 import { cliVersion } from '../version.js';
-import type { Command } from './command.js';
+import { defaultStoreDir, type Command } from './command.js';
 
 const HELP = `Usage: tracekit ui [options]
 
@@ -12,7 +12,8 @@ The local viewer and an OTLP/HTTP receiver on one port.
 Options:
   --port <n>       port (default 4318, the OTLP/HTTP default, so SDKs send here unconfigured)
   --host <addr>    address to listen on (default 127.0.0.1; anything else is reachable from the network)
-  --dir <folder>   the store folder to load, follow and append to (default .tracekit)
+  --dir <folder>   the store folder to load, follow and append to (default: the folder of
+                   TRACEKIT_FILE when set, else .tracekit)
   --root <folder>  the project root, for source context (default the working directory)
   --no-open        do not open a browser
   --no-persist     do not append received OTLP data to the store folder
@@ -67,7 +68,7 @@ const ui: Command = {
     }
     try {
       const viewer = await startViewer({
-        host, port, ...(values.dir ? { dir: values.dir } : {}), ...(values.root ? { root: values.root } : {}),
+        host, port, dir: defaultStoreDir(values.dir), ...(values.root ? { root: values.root } : {}),
         persist: !values['no-persist'], version: cliVersion(), ...(maxSpans ? { limits: { maxSpans } } : {}),
       });
       const s = viewer.store;
