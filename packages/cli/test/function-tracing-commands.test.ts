@@ -138,6 +138,13 @@ module.exports = { join };
     expect(check.code).toBe(0);
   });
 
+  it('--only limits the edit to the functions named', async () => {
+    const dir = copyFixture('instrument-project');
+    const result = await tracekit(dir, ['instrument', 'handlers.js', 'service.ts', '--only', 'helper,OrderService.find']);
+    expect(result.stdout).toBe('instrumented handlers.js: trace(helper)\ninstrumented service.ts: @Trace() OrderService.find\n');
+    expect(fs.readFileSync(path.join(dir, 'service.ts'), 'utf8')).toContain("import { Trace } from '@tracekit/express';");
+  });
+
   it('--dry-run prints a unified diff and writes nothing; --check exits 1 when something would change', async () => {
     const dir = copyFixture('instrument-project');
     const before = fs.readFileSync(path.join(dir, 'legacy.cjs'), 'utf8');

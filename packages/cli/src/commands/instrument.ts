@@ -7,7 +7,7 @@ import { listSourceFiles, readJson, tsCompilerOptions } from '../source/project-
 import { FRAMEWORKS } from './analyze.js';
 import type { Command } from './command.js';
 
-const USAGE = 'Usage: tracekit instrument <files|dirs|globs...> [--dry-run] [--check]';
+const USAGE = 'Usage: tracekit instrument <files|dirs|globs...> [--only name,Class.method] [--dry-run] [--check]';
 
 /** The files named by the arguments: files as given, directories' source files, globs matched under the working directory. */
 export function resolveTargets(args: string[], cwd: string): string[] {
@@ -34,8 +34,9 @@ export function importSourceFor(cwd: string): string {
 }
 
 /**
- * `tracekit instrument <files|globs> [--dry-run] [--check]`: adds `trace()` and `@Trace()` to
- * source files, keeping their formatting and comments; running it again changes nothing.
+ * `tracekit instrument <files|globs> [--only names] [--dry-run] [--check]`: adds `trace()` and
+ * `@Trace()` to source files (to the functions named with `--only`, else to every candidate),
+ * keeping their formatting and comments; running it again changes nothing.
  * `--dry-run` prints a unified diff instead of writing; `--check` writes nothing and exits 1
  * when a file would change (for CI).
  */
@@ -44,8 +45,11 @@ const instrument: Command = {
   run(argv) {
     const dryRun = argv.includes('--dry-run');
     const check = argv.includes('--check');
-    const targets = argv.filter((a) => !a.startsWith('--'));
-    const unknown = argv.filter((a) => a.startsWith('--') && a !== '--dry-run' && a !== '--check');
+    const onlyAt = argv.indexOf('--only');
+    const only = onlyAt >= 0 && argv[onlyAt + 1] !== undefined ? new Set(argv[onlyAt + 1]!.split(',').map((n) => n.trim()).filter(Boolean)) : undefined;
+    const rest = onlyAt >= 0 ? [...argv.slice(0, onlyAt), ...argv.slice(onlyAt + 2)] : argv;
+    const targets = rest.filter((a) => !a.startsWith('--'));
+    const unknown = rest.filter((a) => a.startsWith('--') && a !== '--dry-run' && a !== '--check');
     if (targets.length === 0 || unknown.length > 0) {
       process.stderr.write(`${unknown.length > 0 ? `tracekit instrument: unknown option ${unknown[0]}\n` : ''}${USAGE}\n`);
       return 2;
@@ -63,7 +67,7 @@ const instrument: Command = {
       const rel = path.relative(cwd, file) || file;
       const code = fs.readFileSync(file, 'utf8');
       const decorators = /\.[cm]?tsx?$/.test(file) && tsCompilerOptions(path.dirname(file))?.experimentalDecorators === true;
-      const result = instrumentSource(code, file, { decorators, importFrom });
+      const result = instrumentSource(code, file, { decorators, importFrom, only });
       if (result.errors.length > 0) {
         failed++;
         process.stderr.write(`tracekit instrument: ${rel} left unchanged: ${result.errors[0]}\n`);

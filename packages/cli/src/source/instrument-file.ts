@@ -8,6 +8,8 @@ export interface InstrumentOptions {
   decorators: boolean;
   /** The package `trace` / `Trace` are imported from when the file has no TraceKit import yet. */
   importFrom: string;
+  /** Only these functions (`name`, `Class.method` or `method`); default every candidate. */
+  only?: ReadonlySet<string>;
 }
 
 /** The edited source and what changed. */
@@ -105,6 +107,7 @@ export function instrumentSource(code: string, file: string, options: Instrument
         const init = d.init as BabelNode | null;
         if (d.id.type !== 'Identifier' || !init || (init.type !== 'ArrowFunctionExpression' && init.type !== 'FunctionExpression')) continue;
         const name = d.id.name as string;
+        if (options.only && !options.only.has(name)) continue;
         s.appendLeft(init.start!, `${traceName}(`);
         s.appendRight(init.end!, `, { name: '${name}' })`);
         wrapped.push(name);
@@ -113,6 +116,7 @@ export function instrumentSource(code: string, file: string, options: Instrument
       const owner = (decl.id?.name as string | undefined) ?? 'default';
       for (const m of decl.body.body as BabelNode[]) {
         if (m.type !== 'ClassMethod' || m.kind !== 'method' || m.static || m.computed || hasTraceDecorator(m.decorators)) continue;
+        if (options.only && !options.only.has(`${owner}.${m.key.name as string}`) && !options.only.has(m.key.name as string)) continue;
         const at = (m.decorators as BabelNode[] | undefined)?.[0]?.start ?? m.start!;
         s.appendLeft(at, `@${decoratorName}()\n${indentAt(code, at)}`);
         decorated.push(`${owner}.${m.key.name as string}`);
