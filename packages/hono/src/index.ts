@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -47,6 +48,26 @@ function recordRoute(c: Context, scope: RequestScope): void {
   }
 }
 
+/**
+ * The route handler Hono is about to run, from the routes it matched (known before dispatch):
+ * the first entry after this middleware that does not take `next`. Undefined when none did
+ * (the not-found handler answers) or Hono's internals changed shape.
+ */
+function plannedHandler(c: Context): { path: string; name: string | undefined } | undefined {
+  try {
+    const routes = matchedRoutes(c);
+    for (let i = c.req.routeIndex + 1; i < routes.length; i++) {
+      const route = routes[i]!;
+      if (route.handler.length >= 2) continue;
+      const handler = (route.handler as unknown as Record<string, { name?: string } | undefined>)[COMPOSED_HANDLER] ?? route.handler;
+      return { path: route.path, name: handler.name };
+    }
+  } catch {
+    // no handler span, as before
+  }
+  return undefined;
+}
+
 /** Echoes the request ID when the response the app produced does not carry it yet. */
 function echoRequestId(c: Context, header: string, id: string): void {
   try {
@@ -93,17 +114,29 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
         runtime.end(scope, c, { statusCode: res.statusCode, header: (n) => res.getHeader(n), aborted });
       });
     }
+    // The handler's span covers the rest of the chain from here (Hono has no hook around the
+    // handler alone): everything the handler does nests under it, as in the other adapters.
+    const planned = plannedHandler(c);
+    if (planned) scope.setRoute(planned.path);
+    const child = planned ? scope.startHandler(planned.name) : undefined;
     try {
-      await scope.run(next);
+      await scope.run(child ? () => context.with(child.context, next) : next);
     } catch (err) {
       // Only values that are not `Error`s escape Hono's compose; record them and let Hono decide.
-      scope.recordError(err);
+      if (child) {
+        scope.recordChildError(child.span, err);
+        child.span.end();
+      } else scope.recordError(err);
       recordRoute(c, scope);
       if (!node) runtime.end(scope, c, { statusCode: httpStatusOf(err) ?? 500 });
       throw err;
     }
     // Errors thrown by handlers reach the app's onError inside compose, which keeps them here.
-    if (c.error !== undefined) scope.recordError(c.error);
+    if (c.error !== undefined) {
+      if (child) scope.recordChildError(child.span, c.error);
+      else scope.recordError(c.error);
+    }
+    child?.span.end();
     recordRoute(c, scope);
     if (!node) {
       echoRequestId(c, header, scope.requestId);

@@ -72,7 +72,9 @@ it('enriches the SERVER span instrumentation-http started instead of starting a 
   expect(server.attributes['code.function.name']).toBe('getItem');
   expect(server.attributes['tracekit.framework']).toBe('hono');
   expect(body).toEqual({ requestId, traceId: server.spanContext().traceId });
-  expect(own.find((s) => s.name === 'db.query')?.parentSpanId).toBe(server.spanContext().spanId);
+  const handler = own.find((s) => s.name === 'handler getItem');
+  expect(handler?.parentSpanId).toBe(server.spanContext().spanId);
+  expect(own.find((s) => s.name === 'db.query')?.parentSpanId).toBe(handler?.spanId);
 });
 
 it('records the error the app answered on that span', async () => {

@@ -353,6 +353,19 @@ export const conformanceScenarios: ConformanceScenario[] = [
     },
   },
   {
+    name: "the route handler has its own span between the SERVER span and the user's spans",
+    async run(ctx) {
+      const { span } = await get(ctx, '/users/11');
+      const trace = await ctx.traceSpans(span.traceId);
+      const handler = trace.find((s) => s.name.startsWith('handler ') && s.kind === SpanKind.INTERNAL);
+      assert.ok(handler, `no handler span in ${trace.map((s) => s.name).join(', ')}`);
+      assertDescendant(trace, handler, span);
+      const db = trace.find((s) => s.name === 'db.query');
+      assert.ok(db, 'the db.query span was exported');
+      assertDescendant(trace, db, handler);
+    },
+  },
+  {
     name: 'an anonymous handler sets no code.function.name; a handler span is named after the route',
     async run(ctx) {
       // The kit's /api/items/:itemId handler is an arrow function in every app (NestJS: a method).
