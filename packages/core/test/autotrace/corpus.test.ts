@@ -145,6 +145,19 @@ describe('bad input', () => {
     expect(lines[1]).toBe('tracekit: function tracing left bundle.js untouched: looks minified');
   });
 
+  it('a call that throws just before process.exit() still reaches the store as a span with its exception', async () => {
+    const store = tempStore();
+    const file = path.join(store, 'traces.jsonl');
+    const run = await runNode(path.join(FIXTURES, 'exit-throw'), [...tracedFlags(), 'app.js'], { TRACEKIT_FILE: file });
+    expect(run.stdout).toBe('caught order without id\n');
+    expect(run.code).toBe(3);
+    const spans = readSpans(file);
+    const job = spans.find((s) => s.name === 'job')!;
+    const validate = spans.find((s) => s.name === 'validate')!;
+    expect(validate).toMatchObject({ parentSpanId: job.spanId, attributes: { 'code.function.name': 'validate', 'code.lineno': 6 } });
+    expect(validate.events.map((e) => [e.name, e.attributes['exception.message']])).toEqual([['exception', 'order without id']]);
+  });
+
   it('a function called hundreds of thousands of times a second is sampled, and says so', async () => {
     const run = await runNode(path.join(FIXTURES, 'hot'), [...tracedFlags(), 'app.js']);
     expect(run.stdout).toBe('done true\n');
