@@ -19,6 +19,6 @@ export class DisabledTracer implements Tracer {
     const options = (args.length > 1 ? args[0] : undefined) as SpanOptions | undefined;
     const parent = (args.length > 2 ? args[1] : undefined) as Context | undefined;
     const span = this.startSpan(name, options, parent);
-    return api.with(trace.setSpan(parent ?? api.active(), span), fn, undefined, span) as ReturnType<F>;
+    return api.with(trace.setSpan(parent ?? api.active(), span), fn as (s: Span) => ReturnType<F>, undefined, span);
   }
 }
