@@ -39,6 +39,8 @@ interface Armed {
   disarmed: boolean;
   /** Taken out for its rate limit (see coolDown). */
   cooling?: boolean;
+  /** The key of its V8 breakpoint's location in `byLocation`. */
+  location?: string;
 }
 
 const settings = workerData as Settings;
@@ -58,7 +60,10 @@ function post<T>(method: string, params?: object): Promise<T> {
 const scripts = new Map<string, ParsedScript>();
 const locator = new ProbeLocator();
 const probes = new Map<string, Armed>();
-const byBreakpoint = new Map<string, Armed>();
+/** V8 breakpoints and the probes on them: several probes on one line share one breakpoint. */
+const byBreakpoint = new Map<string, Set<Armed>>();
+/** V8 breakpoint IDs by location, so a second probe on a line joins the first one's breakpoint. */
+const byLocation = new Map<string, { id: string; resolved: boolean }>();
 let enabled = false;
 let changing: Promise<void> = Promise.resolve();
 
@@ -71,8 +76,8 @@ function onScriptParsed(m: { params: { scriptId: string; url: string; sourceMapU
 }
 
 function onBreakpointResolved(m: { params: { breakpointId: string } }): void {
-  const a = byBreakpoint.get(m.params.breakpointId);
-  if (a) send({ type: 'status', id: a.spec.id, status: 'installed' });
+  for (const loc of byLocation.values()) if (loc.id === m.params.breakpointId) loc.resolved = true;
+  for (const a of byBreakpoint.get(m.params.breakpointId) ?? []) send({ type: 'status', id: a.spec.id, status: 'installed' });
 }
 
 async function setEnabled(on: boolean): Promise<void> {
@@ -92,6 +97,7 @@ async function setEnabled(on: boolean): Promise<void> {
     session = undefined;
     enabled = false;
     byBreakpoint.clear();
+    byLocation.clear();
   }
   send({ type: 'debugger', enabled });
 }
@@ -124,10 +130,19 @@ async function install(a: Armed): Promise<void> {
       target.kind === 'set'
         ? { url: target.url, lineNumber: target.line - 1, ...(target.column !== undefined ? { columnNumber: target.column } : {}) }
         : { urlRegex: target.urlRegex, lineNumber: target.line - 1 };
-    const res = await post<{ breakpointId: string; locations: unknown[] }>('Debugger.setBreakpointByUrl', params);
-    a.breakpointId = res.breakpointId;
-    byBreakpoint.set(res.breakpointId, a);
-    if (res.locations.length > 0) send({ type: 'status', id: a.spec.id, status: 'installed', generatedLine: target.line });
+    const key = JSON.stringify(params);
+    let loc = byLocation.get(key);
+    if (!loc) {
+      const res = await post<{ breakpointId: string; locations: unknown[] }>('Debugger.setBreakpointByUrl', params);
+      loc = byLocation.get(key) ?? { id: res.breakpointId, resolved: res.locations.length > 0 };
+      byLocation.set(key, loc);
+    }
+    a.breakpointId = loc.id;
+    a.location = key;
+    let set = byBreakpoint.get(loc.id);
+    if (!set) byBreakpoint.set(loc.id, (set = new Set()));
+    set.add(a);
+    if (loc.resolved) send({ type: 'status', id: a.spec.id, status: 'installed', generatedLine: target.line });
     else if (target.kind === 'set') send({ type: 'status', id: a.spec.id, status: 'error', error: `line ${a.spec.line} has no code V8 can stop at` });
     else send({ type: 'status', id: a.spec.id, status: 'pending' });
   } catch (e) {
@@ -135,13 +150,22 @@ async function install(a: Armed): Promise<void> {
   }
 }
 
+/** Takes a probe off its V8 breakpoint; the breakpoint goes when no probe is left on it. */
+async function detach(a: Armed): Promise<void> {
+  const id = a.breakpointId;
+  if (!id) return;
+  a.breakpointId = undefined;
+  const set = byBreakpoint.get(id);
+  set?.delete(a);
+  if (set && set.size > 0) return;
+  byBreakpoint.delete(id);
+  if (a.location) byLocation.delete(a.location);
+  await post('Debugger.removeBreakpoint', { breakpointId: id }).catch(() => undefined);
+}
+
 async function remove(a: Armed): Promise<void> {
   a.disarmed = true;
-  if (a.breakpointId) {
-    byBreakpoint.delete(a.breakpointId);
-    await post('Debugger.removeBreakpoint', { breakpointId: a.breakpointId }).catch(() => undefined);
-    a.breakpointId = undefined;
-  }
+  await detach(a);
 }
 
 async function apply(list: WorkerProbe[]): Promise<void> {
@@ -259,9 +283,9 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   const hitProbes: Armed[] = [];
   try {
     const frame = params.callFrames[0];
-    for (const id of params.hitBreakpoints ?? []) {
-      const a = byBreakpoint.get(id);
-      if (!a || a.disarmed || !frame) continue;
+    const armed = (params.hitBreakpoints ?? []).flatMap((id) => [...(byBreakpoint.get(id) ?? [])]);
+    for (const a of armed) {
+      if (a.disarmed || !frame) continue;
       hitProbes.push(a);
       const now = Date.now();
       if (a.hits >= a.spec.maxHits || (a.lastHit > 0 && now - a.lastHit < 1000 / settings.perSecond)) continue;
@@ -348,11 +372,8 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
  */
 async function coolDown(a: Armed): Promise<void> {
   if (!a.breakpointId) return;
-  const id = a.breakpointId;
-  a.breakpointId = undefined;
   a.cooling = true;
-  byBreakpoint.delete(id);
-  await post('Debugger.removeBreakpoint', { breakpointId: id }).catch(() => undefined);
+  await detach(a);
   const timer = setTimeout(() => {
     a.cooling = false;
     if (!a.disarmed && probes.get(a.spec.id) === a && enabled) void install(a);

@@ -49,7 +49,7 @@ interface Project {
   logs: string;
   child: ChildProcess;
   stderr(): string;
-  state(): Promise<{ debugger: { enables: number; enabled: boolean }; started: boolean; stats: Record<string, number> }>;
+  state(): Promise<{ debugger: { enables: number; enabled: boolean }; started: boolean; stats: Record<string, number>; touched: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -199,6 +199,29 @@ describe('line probes (child processes, built package)', () => {
     await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 15_000, interval: 100 });
     await vi.waitFor(() => expect(probesIn(p.bpFile)[0]).toMatchObject({ status: 'installed' }), { timeout: 5000, interval: 100 });
     expect(probesIn(p.bpFile)[0]!.error).toBeUndefined();
+  });
+
+  it('never runs a getter or a Proxy trap of the app while reading a paused frame', async () => {
+    const target = `'use strict';
+const touch = () => { globalThis.__tkTouched = true; return 1; };
+function checkout(order) {
+  const withGetter = { plain: 1, get secretGetter() { return touch(); } };
+  const proxy = new Proxy({ b: 1 }, { get: touch, ownKeys: () => (touch(), []), getOwnPropertyDescriptor: touch, getPrototypeOf: () => (touch(), null) });
+  return [withGetter, proxy, order.id]; // line 6
+}
+module.exports = { checkout };
+`;
+    running = await project({ 'target.js': target }, 'target.js', [
+      { id: 'p-locals', location: 'target.js:6', enabled: true },
+      { id: 'p-paths', location: 'target.js:6', capture: ['withGetter.secretGetter', 'proxy.b', 'withGetter'], condition: 'proxy.b == 1 || withGetter.secretGetter == 1 || true', enabled: true },
+    ]);
+    const p = running;
+    await vi.waitFor(() => expect(records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot').length).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
+    const byProbe = Object.fromEntries(records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot').map((r) => [attr(r, 'tracekit.probe.id'), JSON.parse(r.body!.stringValue!) as Record<string, unknown>]));
+    expect(byProbe['p-locals']!.withGetter).toEqual({ plain: 1, secretGetter: { $omitted: 'getter' } });
+    expect(byProbe['p-locals']!.proxy).toEqual({ $omitted: 'proxy', $type: 'Proxy' });
+    expect(byProbe['p-paths']).toEqual({ 'withGetter.secretGetter': { $type: 'undefined' }, 'proxy.b': { $type: 'undefined' }, withGetter: { plain: 1, secretGetter: { $omitted: 'getter' } } });
+    expect((await p.state()).touched).toBe(false);
   });
 
   it('works in an ES module (file:// URL), and the app exits without waiting for a debugger', async () => {
