@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './commands/command.js';
+import { cliVersion } from './version.js';
 
 /**
  * The `tracekit` dispatcher. Each command is one file under `src/commands/` that default-exports
@@ -27,6 +28,7 @@ async function usage(): Promise<string> {
     lines.push(`  ${summary}`);
   }
   lines.push('  help               this text');
+  lines.push('  --version          the version of @tracekit/cli');
   return lines.join('\n');
 }
 
@@ -36,12 +38,24 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write((await usage()) + '\n');
     return 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     process.stderr.write(`tracekit: unknown command "${name}"\n${await usage()}\n`);
     return 2;
   }
   return (await load()).default.run(args);
+}
+
+// `tracekit open … | head`: a reader that stops early is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 main(process.argv.slice(2)).then(

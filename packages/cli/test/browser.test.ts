@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +11,9 @@ import { eventually, request, tempProject, testViewer } from './helpers.js';
 import { logsRequest, sid, tid, traceRequest } from './otlp-builders.js';
 import { SHOP_DIR, startShop, type ShopApp } from './shop-app.js';
 
-const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/images');
+// The screenshots shown in the README: refreshed into docs/images with TRACEKIT_SCREENSHOTS=1, else
+// taken into a temporary folder (still proving the views render) so a test run leaves the tree clean.
+const IMAGES = process.env.TRACEKIT_SCREENSHOTS === '1' ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/images') : fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-shots-'));
 
 // Generous limits: a browser and a child app on a loaded 2-core CI machine can be slow to start.
 describe.skipIf(!browserAvailable)('the viewer in Chromium', { timeout: 60_000 }, () => {
