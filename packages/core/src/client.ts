@@ -20,6 +20,7 @@ import { registeredTracerProvider, SdkBridgeTracer } from './tracing/sdk-interop
 import { installShutdownHooks } from './lifecycle/shutdown.js';
 import type { TracekitSpan } from './tracing/span.js';
 import { TracekitTracer } from './tracing/tracer.js';
+import { startupLine } from './config/startup-line.js';
 import { DisabledTracer } from './tracing/disabled-tracer.js';
 import type { ClientStats, TracekitOptions } from './types.js';
 import { VERSION } from './version.js';
@@ -122,6 +123,7 @@ export class TracekitClient {
     this.sdkProvider = config.useGlobalTracerProvider && !internals.exporter ? registeredTracerProvider() : undefined;
     const bridge = this.sdkProvider ? new SdkBridgeTracer(this.sdkProvider.getTracer('@tracekit/core', VERSION), prepare, this.counters) : undefined;
     if (bridge) debug('an OpenTelemetry SDK is registered: spans go through its processors and exporters (useGlobalTracerProvider)');
+    debug(startupLine(config));
     this.sampler = new TracekitSampler(config, this.counters, internals.now ?? nowMs);
     this.inventory = new CodeInventory(config.serviceName);
     // Written within a second of a change (so a kill -9 loses at most that), and every inventoryIntervalMs.
