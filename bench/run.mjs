@@ -14,12 +14,13 @@
 //          --warmup 2 (s)  --connections 32  --rate 4000  --mode both|rate|max
 //          --nodes current|all|20,24 (default all: this Node plus installed lines)
 //          --env KEY=VALUE (tracekit variant)  --json
+//          --no-in-process (skip bench/request-path.mjs, printed after the tables on each Node line)
 //          --compare DIR: also the variant `before`, the tracekit servers of another checkout
 //          (DIR/bench/servers, with its own built packages), in the same interleaved rounds
 //
 // Variants: bare (the framework alone), als (bare plus an AsyncLocalStorage store entered for
 // every request: the context-propagation floor any tracer pays), tracekit, otel.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -223,7 +224,15 @@ for (const node of nodes) {
       });
     }
   }
-  report.push({ node: node.version, table });
+  // TraceKit's own work per request, in process (the issue-11 targets: a recorded request with
+  // the file store, a span's start and end, a dropped request, sampleRate 0.01 over the ALS floor,
+  // OTLP protobuf against the file store).
+  let inProcess;
+  if (!args.includes('--no-in-process')) {
+    const out = spawnSync(node.bin, [path.join(here, 'request-path.mjs')], { encoding: 'utf8', env: { ...process.env, N: quick ? '20000' : '100000' } });
+    inProcess = (out.stdout || out.stderr || '').trim();
+  }
+  report.push({ node: node.version, table, inProcess });
 }
 
 const fmt = (x) => (x === undefined || Number.isNaN(x) ? '—' : x);
@@ -243,6 +252,8 @@ if (asJson) {
         `| ${t.framework} | ${t.variant} | ${fmt(t.cpuUsPerReq)} (${fmt(t.cpuSpreadUs)}) | ${bare ? '—' : fmt(t.addedCpuUs)} | ${bare ? '—' : fmt(t.addedOverBare)} | ${fmt(t.overAlsUs)} | ${fmt(t.maxRps)} | ${fmt(t.rpsRatio)} | ${fmt(t.p99Ms)} | ${bare ? '—' : fmt(t.p99VsBare)} | ${fmt(t.rssMb)} | ${bare ? '—' : fmt(t.rssOverBareMb)} |`,
       );
     }
+    const inProcess = report.find((r) => r.node === node)?.inProcess;
+    if (inProcess) console.log(`\nIn process on ${node} (bench/request-path.mjs: TraceKit's own work per request, no sockets, no framework):\n\n${inProcess.split('\n').map((l) => `    ${l}`).join('\n')}`);
   }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
