@@ -20,8 +20,8 @@ function activeContextManager(): { active(): Context } | undefined {
 
 /** How often the ring buffer is emptied, in ms (sooner when it is three quarters full). */
 export const FLUSH_INTERVAL_MS = 250;
-/** Records handled per flush step, so one flush never holds the event loop for long. */
-const STEP = 8192;
+/** Records handled by one flush (a full ring); whatever is left waits for the next, scheduled at once. */
+const MAX_PER_FLUSH = 65_536;
 
 interface ClientView {
   client: TracekitClient;
@@ -153,7 +153,7 @@ export class CallFlusher {
     const records: Array<{ at: number; order: number; line: string }> = [];
     let spans = 0;
     const tools = { tracer: view.client.tracer, recordError: (span: Parameters<TracekitClient['errors']['record']>[0], err: unknown) => view.client.errors.record(span, err) };
-    const stop = Math.min(r.head, r.tail + STEP * 8);
+    const stop = Math.min(r.head, r.tail + MAX_PER_FLUSH);
     const perFunction: number[] = [];
     while (r.tail < stop) {
       const slot = r.tail & (RING_CAPACITY - 1);
