@@ -103,7 +103,9 @@ export class TracekitClient {
     const redact = createRedactor(config.redaction, config.captureBody.maxBytes);
     // Metadata and redaction, applied off the request path before any exporter (or the app's SDK) sees a span.
     const prepare = (span: TracekitSpan) => {
-      const metadata = span.request?.metadata;
+      const request = span.request?.metadata;
+      const scoped = span.scopedMetadata;
+      const metadata = scoped ? (request ? { ...request, ...scoped } : scoped) : request;
       if (metadata) {
         const attrs = metadataAttributes(metadata);
         for (const key in attrs) span.attributes[key] = attrs[key];

@@ -1,4 +1,4 @@
-import { context, createContextKey, type Attributes } from '@opentelemetry/api';
+import { context, createContextKey, type Attributes, type Context } from '@opentelemetry/api';
 import { activeRequest } from './context.js';
 import type { RequestMetadata } from '../types.js';
 
@@ -34,6 +34,11 @@ export function scopedMetadata(): RequestMetadata | undefined {
   return context.active().getValue(SCOPED_KEY) as RequestMetadata | undefined;
 }
 
+/** Metadata scoped with `withMetadata` in `ctx`. */
+export function scopedMetadataOf(ctx: Context): RequestMetadata | undefined {
+  return ctx.getValue(SCOPED_KEY) as RequestMetadata | undefined;
+}
+
 /**
  * The metadata in effect here: the request's `setMetadata` identifiers with any `withMetadata`
  * scope merged over them. `undefined` when there is none.
@@ -46,7 +51,7 @@ export function currentMetadata(): RequestMetadata | undefined {
 }
 
 /**
- * Runs `fn` with `metadata` in effect for its whole async flow: AI calls and `trackEvent`
+ * Runs `fn` with `metadata` in effect for its whole async flow: spans, AI calls and `trackEvent`
  * records made inside carry it (`chatId` also becomes `gen_ai.conversation.id`), as they do with
  * `setMetadata` in a request. For scripts, queue consumers and other work outside requests; nested
  * scopes merge, the inner winning. Returns what `fn` returns (a promise stays a promise).

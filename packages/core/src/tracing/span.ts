@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/api';
 import { exceptionAttributes } from '../errors/exception.js';
 import type { RequestState } from '../context/request-state.js';
+import type { RequestMetadata } from '../types.js';
 import { nowMs, toEpochMs } from './time.js';
 
 /** A span event as stored. */
@@ -50,6 +51,8 @@ export class TracekitSpan implements Span {
   droppedEvents = 0;
   private attributeCount = 0;
   private context: SpanContext | undefined = undefined;
+  /** Metadata of a `withMetadata` block the span started in (merged over its request's at export). */
+  scopedMetadata: RequestMetadata | undefined = undefined;
 
   constructor(
     private readonly sink: SpanSink,

@@ -10,6 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { requestOf } from '../context/context.js';
+import { scopedMetadataOf } from '../context/metadata.js';
 import { newSpanId, newTraceId } from './ids.js';
 import type { RequestState } from '../context/request-state.js';
 import type { TracekitSampler } from '../sampling/sampler.js';
@@ -41,7 +42,9 @@ export class TracekitTracer implements Tracer {
     // Fast path: a local TraceKit parent is valid by construction and already sampled.
     if (parentSpan instanceof TracekitSpan) {
       this.counters.spansStarted++;
-      return new TracekitSpan(this.sink, parentSpan.traceId, newSpanId(), parentSpan.spanId, parentSpan.traceFlags, parentSpan.traceState, name, options.kind, options.attributes, options.startTime, requestOf(ctx), options.links);
+      const child = new TracekitSpan(this.sink, parentSpan.traceId, newSpanId(), parentSpan.spanId, parentSpan.traceFlags, parentSpan.traceState, name, options.kind, options.attributes, options.startTime, requestOf(ctx), options.links);
+      child.scopedMetadata = scopedMetadataOf(ctx);
+      return child;
     }
     let parent = parentSpan?.spanContext();
     if (parent && !isSpanContextValid(parent)) parent = undefined;
@@ -56,7 +59,7 @@ export class TracekitTracer implements Tracer {
     }
     if (!sampled) return new UnsampledSpan(traceId, undefined, parent?.traceState, undefined);
     this.counters.spansStarted++;
-    return new TracekitSpan(
+    const span = new TracekitSpan(
       this.sink,
       traceId,
       newSpanId(),
@@ -70,6 +73,8 @@ export class TracekitTracer implements Tracer {
       requestOf(ctx),
       options.links,
     );
+    span.scopedMetadata = scopedMetadataOf(ctx);
+    return span;
   }
 
   /**
