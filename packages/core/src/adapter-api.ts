@@ -14,7 +14,7 @@ export { createAdapter } from './lifecycle/adapter.js';
 export type { AdapterRuntime } from './lifecycle/adapter.js';
 export { RequestScope } from './lifecycle/lifecycle.js';
 export type { ResponseInfo, ScopeSettings } from './lifecycle/lifecycle.js';
-export { nodeRequestInfo, webRequestInfo, onResponseDone, endWithNodeResponse } from './http/node-request.js';
+export { nodeRequestInfo, nodeResponseInfo, webRequestInfo, onResponseDone, endWithNodeResponse, type ResponseWatcher } from './http/node-request.js';
 export { parseTraceparent, parseTracestate, formatTraceparent } from './http/propagation.js';
 export { isValidRequestId, resolveRequestId } from './http/request-id.js';
 export { httpStatusOf, isErrorException, isErrorStatus } from './errors/error-policy.js';

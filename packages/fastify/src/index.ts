@@ -1,5 +1,5 @@
 import { context, type Span } from '@opentelemetry/api';
-import { createAdapter, endWithNodeResponse, nodeRequestInfo, type AdapterOptions, type RequestScope } from '@tracekit/core/adapter';
+import { createAdapter, nodeRequestInfo, nodeResponseInfo, onResponseDone, type AdapterOptions, type AdapterRuntime, type RequestScope, type ResponseWatcher } from '@tracekit/core/adapter';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -10,13 +10,30 @@ export type FastifyOptions = AdapterOptions<FastifyRequest, FastifyReply>;
 
 const STATE = Symbol.for('tracekit.fastify.state');
 
-/** What TraceKit keeps on a traced request. */
-interface RequestTrace {
-  scope: RequestScope;
-  /** The route handler's function name (`''` when anonymous), when a route matched. */
-  handler: string | undefined;
+/**
+ * What TraceKit keeps on a traced request. It is also what the response's end calls back
+ * (`responseDone`), so a request costs this one object rather than closures.
+ */
+class RequestTrace implements ResponseWatcher {
   /** The route handler's child span, from preHandler to onSend. */
-  child: Span | undefined;
+  child: Span | undefined = undefined;
+
+  constructor(
+    readonly runtime: AdapterRuntime<FastifyRequest, FastifyReply>,
+    readonly scope: RequestScope,
+    readonly reply: FastifyReply,
+    /** The route handler's function name (`''` when anonymous), when a route matched. */
+    readonly handler: string | undefined,
+  ) {}
+
+  responseDone(aborted: boolean): void {
+    try {
+      endHandler(this);
+    } catch {
+      // the adapter's last look at the request must not stop the span from ending
+    }
+    this.runtime.end(this.scope, this.reply, nodeResponseInfo(this.reply.raw, aborted));
+  }
 }
 
 type TracedRequest = FastifyRequest & { [STATE]: RequestTrace | null };
@@ -52,10 +69,10 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     const url = route?.url;
     const matched = typeof url === 'string' && url !== '';
     if (matched) scope.setRoute(url);
-    const state: RequestTrace = { scope, handler: matched ? (route?.handler?.name ?? '') : undefined, child: undefined };
+    const state = new RequestTrace(runtime, scope, reply, matched ? (route?.handler?.name ?? '') : undefined);
     traced[STATE] = state;
     reply.header(runtime.requestIdHeader, scope.requestId);
-    endWithNodeResponse(runtime, scope, reply.raw, () => endHandler(state), reply);
+    onResponseDone(reply.raw, state);
     scope.run(next);
   });
 
@@ -64,7 +81,10 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     if (!state || state.handler === undefined || state.scope.isEnded) return next();
     const child = state.scope.startHandler(state.handler);
     state.child = child.span;
-    context.with(child.context, next);
+    // A dropped request's handler runs in the request's context, already the active one (onRequest
+    // entered it): entering it again would cost a second AsyncLocalStorage run for nothing.
+    if (child.context === context.active()) next();
+    else context.with(child.context, next);
   });
 
   // Errors thrown by handlers and hooks (and 4xx errors, which the policy leaves unrecorded).

@@ -6,6 +6,7 @@ import {
   createAdapter,
   httpStatusOf,
   nodeRequestInfo,
+  nodeResponseInfo,
   onResponseDone,
   webRequestInfo,
   type AdapterOptions,
@@ -111,7 +112,7 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
       const res = node.outgoing;
       onResponseDone(res, (aborted) => {
         if (scope.route === undefined) recordRoute(c, scope);
-        runtime.end(scope, c, { statusCode: res.statusCode, header: (n) => res.getHeader(n), aborted });
+        runtime.end(scope, c, nodeResponseInfo(res, aborted));
       });
     }
     // The handler's span covers the rest of the chain from here (Hono has no hook around the
@@ -120,7 +121,9 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
     if (planned) scope.setRoute(planned.path);
     const child = planned ? scope.startHandler(planned.name) : undefined;
     try {
-      await scope.run(child ? () => context.with(child.context, next) : next);
+      // One context entry: the handler's context links to the request's, so entering it alone
+      // gives the chain both (no second AsyncLocalStorage run, no closure per request).
+      await context.with(child ? child.context : scope.context, next);
     } catch (err) {
       // Only values that are not `Error`s escape Hono's compose; record them and let Hono decide.
       if (child) {

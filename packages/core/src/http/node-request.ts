@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdapterRuntime } from '../lifecycle/adapter.js';
-import type { RequestScope } from '../lifecycle/lifecycle.js';
+import type { RequestScope, ResponseInfo } from '../lifecycle/lifecycle.js';
 import type { RequestInfo } from '../types.js';
 
 /**
@@ -8,19 +8,54 @@ import type { RequestInfo } from '../types.js';
  * `target` defaults to `req.url`; pass Express's `originalUrl` where the framework rewrites it.
  */
 export function nodeRequestInfo(req: IncomingMessage, target: string = req.url ?? '/'): RequestInfo {
-  const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
-  return {
-    method: req.method ?? 'GET',
-    target,
-    header: (name) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(', ') : v;
-    },
-    scheme: socket?.encrypted ? 'https' : 'http',
-    serverPort: socket?.localPort,
-    clientAddress: socket?.remoteAddress,
-    protocolVersion: req.httpVersion,
-  };
+  return new NodeRequestInfo(req, target);
+}
+
+// A class, so that `header` is one shared method rather than a closure per request.
+class NodeRequestInfo implements RequestInfo {
+  readonly method: string;
+  readonly scheme: string;
+  readonly serverPort: number | undefined;
+  readonly clientAddress: string | undefined;
+  readonly protocolVersion: string;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly target: string,
+  ) {
+    const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
+    this.method = req.method ?? 'GET';
+    this.scheme = socket?.encrypted ? 'https' : 'http';
+    this.serverPort = socket?.localPort;
+    this.clientAddress = socket?.remoteAddress;
+    this.protocolVersion = req.httpVersion;
+  }
+
+  header(name: string): string | undefined {
+    const v = this.req.headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+}
+
+/** What an adapter reports at the end of a Node response (a class: no `header` closure per request). */
+class NodeResponseInfo implements ResponseInfo {
+  readonly statusCode: number;
+
+  constructor(
+    private readonly res: ServerResponse,
+    readonly aborted: boolean,
+  ) {
+    this.statusCode = res.statusCode;
+  }
+
+  header(name: string): string | number | string[] | undefined {
+    return this.res.getHeader(name);
+  }
+}
+
+/** The {@link ResponseInfo} of a Node response that is done (`aborted`: its connection closed first). */
+export function nodeResponseInfo(res: ServerResponse, aborted: boolean): ResponseInfo {
+  return new NodeResponseInfo(res, aborted);
 }
 
 /** A {@link RequestInfo} over a Web `Request` (Hono's `app.fetch()` without a Node request). */
@@ -40,7 +75,18 @@ export function webRequestInfo(request: Request): RequestInfo {
 }
 
 const DONE = Symbol('tracekit.responseDone');
-type Tracked = ServerResponse & { [DONE]?: ((aborted: boolean) => void) | null };
+
+/** Told once when a Node response is done (see {@link onResponseDone}): an object the adapter keeps anyway, instead of a closure. */
+export interface ResponseWatcher {
+  responseDone(aborted: boolean): void;
+}
+type Done = ((aborted: boolean) => void) | ResponseWatcher;
+type Tracked = ServerResponse & { [DONE]?: Done | null };
+
+function callDone(fn: Done, aborted: boolean): void {
+  if (typeof fn === 'function') fn(aborted);
+  else fn.responseDone(aborted);
+}
 
 // One pair of listeners shared by every response: `this` is the response, and the callback waits
 // in a symbol slot on it. No closure, no `once` wrapper and no listener removal per request.
@@ -48,17 +94,17 @@ function sharedFinish(this: Tracked): void {
   const fn = this[DONE];
   if (!fn) return;
   this[DONE] = null;
-  fn(false);
+  callDone(fn, false);
 }
 function sharedClose(this: Tracked): void {
   const fn = this[DONE];
   if (!fn) return;
   this[DONE] = null;
-  fn(!this.writableFinished);
+  callDone(fn, !this.writableFinished);
 }
 
 /** Calls `fn` once when a Node response finishes or its connection closes first. */
-export function onResponseDone(res: ServerResponse, fn: (aborted: boolean) => void): void {
+export function onResponseDone(res: ServerResponse, fn: ((aborted: boolean) => void) | ResponseWatcher): void {
   const tracked = res as Tracked;
   if (tracked[DONE] === undefined) {
     tracked[DONE] = fn;
@@ -73,14 +119,14 @@ export function onResponseDone(res: ServerResponse, fn: (aborted: boolean) => vo
     done = true;
     res.removeListener('finish', finish);
     res.removeListener('close', close);
-    fn(false);
+    callDone(fn, false);
   };
   const close = () => {
     if (done) return;
     done = true;
     res.removeListener('finish', finish);
     res.removeListener('close', close);
-    fn(!res.writableFinished);
+    callDone(fn, !res.writableFinished);
   };
   res.once('finish', finish);
   res.once('close', close);
@@ -108,6 +154,6 @@ export function endWithNodeResponse<Req, Res>(
         // the adapter's last look at the request must not stop the span from ending
       }
     }
-    runtime.end(scope, target, { statusCode: res.statusCode, header: (name) => res.getHeader(name), aborted });
+    runtime.end(scope, target, new NodeResponseInfo(res, aborted));
   });
 }

@@ -101,6 +101,8 @@ export class RequestScope implements RequestState, FailureObserver {
    * instrumentation-http): TraceKit enriches it and leaves ending it to its owner.
    */
   readonly adopted: boolean;
+  /** A dropped request's handler "span" and context (see startHandler), made once. */
+  private droppedChild: { span: Span; context: Context } | undefined = undefined;
   /** Called just before the SERVER span ends (the adapter's responseHook). */
   beforeEnd: ((span: Span) => void) | undefined = undefined;
 
@@ -264,6 +266,9 @@ export class RequestScope implements RequestState, FailureObserver {
   startHandler(fnName: string | undefined, attributes?: Attributes): { span: Span; context: Context } {
     const name = functionName(fnName);
     if (name) this.setHandler(name);
+    // A dropped request's handler span is its one unsampled span, in the request's own context
+    // (what startChild would return): no attributes, name or tracer call for a span nobody sees.
+    if (this.span instanceof UnsampledSpan) return (this.droppedChild ??= { span: this.span, context: this.context });
     const attrs: Attributes = { ...attributes, 'http.route': this.route ?? '' };
     if (name) attrs['code.function.name'] = name;
     return this.startChild(`handler ${name ?? this.defaultName()}`, attrs);
