@@ -26,7 +26,7 @@ const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
 /** A suite: a package directory, and optionally the test folders to run in it. */
 const suites = ['packages/express', 'packages/fastify', 'packages/koa', 'packages/hono', 'packages/nestjs'];
-const FILTERS = { 'packages/core': ['test/http', 'test/logs', 'test/metrics', 'test/resource'] };
+const FILTERS = { 'packages/core': ['test/http', 'test/logs', 'test/metrics', 'test/resource', 'test/autotrace', 'test/ai'] };
 suites.push('packages/core');
 const testsDir = path.join(root, 'tests');
 if (fs.existsSync(testsDir)) {
@@ -42,6 +42,9 @@ const env = {
   NO_COLOR: '1',
 };
 const failed = [];
+let passedTests = 0;
+let failedTests = 0;
+let skippedTests = 0;
 console.log(`== Node ${version}: ${suites.length} suites (${node})`);
 for (const suite of suites) {
   const started = Date.now();
@@ -55,6 +58,11 @@ for (const suite of suites) {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   const out = `${res.stdout ?? ''}${res.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
   const summary = out.split('\n').filter((l) => /^\s*(Test Files|Tests)\s/.test(l)).map((l) => l.trim().replace(/\s+/g, ' ')).join('; ');
+  const tests = out.split('\n').find((l) => /^\s*Tests\s/.test(l)) ?? '';
+  const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(tests)?.[1] ?? 0);
+  passedTests += count('passed');
+  failedTests += count('failed');
+  skippedTests += count('skipped');
   if (res.status === 0) {
     const label = FILTERS[suite] ? `${suite} (${FILTERS[suite].join(', ')})` : suite;
     console.log(`ok   ${label} on ${version} (${secs} s) ${summary}`);
@@ -66,6 +74,9 @@ for (const suite of suites) {
 }
 if (failed.length > 0) {
   console.log(`== Node ${version}: ${failed.length} suite(s) failed: ${failed.join(', ')}`);
-  process.exit(1);
+  if (failedTests === 0) failedTests = failed.length;
+} else {
+  console.log(`== Node ${version}: all ${suites.length} suites passed`);
 }
-console.log(`== Node ${version}: all ${suites.length} suites passed`);
+console.log(`${passedTests} passed, ${failedTests} failed, ${skippedTests} skipped`);
+process.exit(failed.length > 0 || passedTests === 0 ? 1 : 0);
