@@ -166,7 +166,10 @@ export function parseExpression(text: string): Expr {
 }
 
 /** What a path reads to: a primitive, or an opaque object (compared by nothing, truthy). */
-export type Read = { primitive: true; value: string | number | boolean | bigint | null | undefined } | { primitive: false };
+export type Read =
+  /** `unreadable`: the path went through a getter or a Proxy, never run; it reads as undefined. */
+  | { primitive: true; value: string | number | boolean | bigint | null | undefined; unreadable?: 'getter' | 'proxy' }
+  | { primitive: false };
 
 /** Reads a path's value; the probe worker reads through the debugger, tests from plain objects. */
 export type PathReader = (path: Extract<Expr, { kind: 'path' }>) => Promise<Read>;

@@ -9,7 +9,7 @@ import { CONTROL_LIMITS } from './limits.js';
 import type { BreakpointEntry, BreakpointsDocument, ProbeEntry } from './model.js';
 import type { MonitoringConfig } from './options.js';
 import { breakpointVerdict, coolingEnds, GlobalBudget, type Limited } from './rate-limits.js';
-import { captureContext } from './request-context.js';
+import { captureContext, type CaptureContext } from './request-context.js';
 import { breakpointId, callSiteFrom, SiteMapper, stackHere, type CallSite } from './site.js';
 import { snapshotFrames } from './snapshot-stack.js';
 import { probeLogRecord, SNAPSHOT_EVENT, snapshotId, snapshotRecord, type SnapshotSource } from './snapshot-record.js';
@@ -127,8 +127,8 @@ export class CodeMonitor {
   }
 
   /** Emits a log probe's (redacted) message. */
-  emitProbeLog(probeId: string, file: string, line: number, message: string, pauseMs: number): void {
-    this.host.emitLog(probeLogRecord(nowMs(), probeId, file, line, message, pauseMs));
+  emitProbeLog(probeId: string, file: string, line: number, message: string, pauseMs: number, context?: CaptureContext): void {
+    this.host.emitLog(probeLogRecord(nowMs(), probeId, file, line, message, pauseMs, context));
   }
 
   /** Skip counters for `client.stats()`. */
@@ -212,11 +212,15 @@ export class CodeMonitor {
     return true;
   }
 
-  /** Builds, links and emits one snapshot record; its stack is resolved first (asynchronously if a file must be read). */
-  emit(source: SnapshotSource, walked: WalkResult, stack: string | undefined): string {
-    const id = snapshotId();
-    const record = snapshotRecord(id, nowMs(), source, walked, captureContext());
-    activeSpan()?.addEvent(SNAPSHOT_EVENT, { 'tracekit.snapshot.id': id, [source.kind === 'api' ? 'tracekit.breakpoint.id' : 'tracekit.probe.id']: source.id });
+  /**
+   * Builds, links and emits one snapshot record; its stack is resolved first (asynchronously if a
+   * file must be read). `taken`: a line probe's snapshot ID and the request context read at its
+   * pause (the span event was added then); without it, both come from here.
+   */
+  emit(source: SnapshotSource, walked: WalkResult, stack: string | undefined, taken?: { id: string; context: CaptureContext | undefined }): string {
+    const id = taken ? taken.id : snapshotId();
+    const record = snapshotRecord(id, nowMs(), source, walked, taken ? (taken.context ?? { attributes: {}, traceId: undefined, spanId: undefined }) : captureContext());
+    if (!taken) activeSpan()?.addEvent(SNAPSHOT_EVENT, { 'tracekit.snapshot.id': id, [source.kind === 'api' ? 'tracekit.breakpoint.id' : 'tracekit.probe.id']: source.id });
     this.host.counters.snapshotsCaptured!++;
     if (stack === undefined) {
       this.host.emitLog(record);

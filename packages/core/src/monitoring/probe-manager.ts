@@ -10,6 +10,7 @@ import { ExpressionError, parseExpression, parseTemplate } from './expression.js
 import type { ProbeEntry } from './model.js';
 import type { CodeMonitor, ProbeController } from './monitor.js';
 import type { WorkerOutbound, WorkerProbe } from './probe-protocol.js';
+import { installProbeHook, removeProbeHook, takeProbeContext } from './probe-context.js';
 import { redactTree } from './redact-tree.js';
 import type { Omission, SnapshotValue, WalkResult } from './walker.js';
 
@@ -167,11 +168,14 @@ export class ProbeManager implements ProbeController {
         stdout: false,
         stderr: false,
       });
-      this.worker.unref();
+      installProbeHook();
       // A connected inspector session makes Node print "Waiting for the debugger to disconnect" at exit: end it first.
       process.once('exit', this.onExit);
       this.worker.on('message', (m: WorkerOutbound) => this.onMessage(m));
       this.worker.on('error', (e) => this.failAll(`the probe worker failed: ${e.message}`));
+      // After the listeners: adding a 'message' listener refs the worker's port again, and a
+      // referenced worker kept the app from ever exiting on its own.
+      this.worker.unref();
       return this.worker;
     } catch (e) {
       this.failAll(`the probe worker could not start: ${String(e)}`);
@@ -253,8 +257,9 @@ export class ProbeManager implements ProbeController {
     const loc = parseLocation(p.location)!;
     const stack = m.frames.map((f) => `    at ${f.function || '<anonymous>'} (${f.file}:${f.line}:${f.column})`).join('\n');
     const tools = this.monitor.tools;
+    const context = takeProbeContext(m.snapshotId);
     if (m.message !== undefined) {
-      this.monitor.emitProbeLog(m.id, loc.file, loc.line, tools ? tools.scan(m.message) : m.message, m.pauseMs);
+      this.monitor.emitProbeLog(m.id, loc.file, loc.line, tools ? tools.scan(m.message) : m.message, m.pauseMs, context);
       return;
     }
     const omissions: Omission[] = [...m.omissions];
@@ -264,7 +269,7 @@ export class ProbeManager implements ProbeController {
       if (omissions.length < 50) omissions.push(o);
     }) as { [key: string]: SnapshotValue };
     const walked: WalkResult = { value, omissions, omittedTotal: total };
-    this.monitor.emit({ kind: 'probe', id: m.id, file: loc.file, line: loc.line, pauseMs: m.pauseMs }, walked, stack);
+    this.monitor.emit({ kind: 'probe', id: m.id, file: loc.file, line: loc.line, pauseMs: m.pauseMs }, walked, stack, { id: m.snapshotId, context });
   }
 
   /** Expires probes past their `expiresAt`. */
@@ -293,19 +298,35 @@ export class ProbeManager implements ProbeController {
    * disconnect..." and waits itself.
    */
   private readonly onExit = (): void => {
-    if (!this.worker || !debuggerState.enabled) return;
-    this.worker.postMessage({ type: 'exit' });
-    Atomics.wait(this.closed, 0, 0, 200);
+    this.closeSession();
   };
+
+  /**
+   * Closes the worker's inspector session synchronously (the app's thread waits at most 200 ms,
+   * only while a worker runs): at the 'exit' event and in `stop()`, which `shutdown()` and the
+   * signal path run before the process ends, so no ending leaves a session connected. The
+   * 'debugger' message may not have arrived yet, so this does not trust `debuggerState`.
+   */
+  private closeSession(): void {
+    if (!this.worker || Atomics.load(this.closed, 0) === 1) return;
+    try {
+      this.worker.postMessage({ type: 'exit' });
+      Atomics.wait(this.closed, 0, 0, 200);
+    } catch {
+      // The worker is gone: so is its session.
+    }
+  }
 
   stop(): void {
     clearInterval(this.timer);
     process.removeListener('exit', this.onExit);
+    removeProbeHook();
     if (this.worker) {
+      this.closeSession();
       const w = this.worker;
       this.worker = undefined;
-      w.postMessage({ type: 'stop' });
-      setTimeout(() => void w.terminate(), 100).unref();
+      debuggerState.enabled = false;
+      void w.terminate().catch(() => undefined);
     }
   }
 }

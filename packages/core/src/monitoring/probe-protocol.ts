@@ -16,6 +16,24 @@ export interface WorkerProbe {
   retry?: boolean;
 }
 
+/**
+ * The global the probe worker calls while the app's thread is paused at a probe, with
+ * `Debugger.evaluateOnCallFrame` and the fixed expression of `probeHitExpression`: the worker
+ * cannot see the main thread's AsyncLocalStorage, but code evaluated on the paused frame runs in
+ * the request's async context (probe-context.ts). Non-enumerable on `globalThis`.
+ */
+export const PROBE_HOOK = '__tracekitProbeHit';
+
+/**
+ * The only expression the worker evaluates in the app: a call of TraceKit's hook with the
+ * snapshot ID the worker generated and the probe ID, both as JSON string literals (never the
+ * user's expression text). A frame that shadows `globalThis` makes it fail harmlessly: the capture
+ * then has no request context.
+ */
+export function probeHitExpression(snapshotId: string, probeId: string, snapshot: boolean): string {
+  return `globalThis.${PROBE_HOOK}(${JSON.stringify(snapshotId)}, ${JSON.stringify(probeId)}, ${snapshot ? 'true' : 'false'})`;
+}
+
 /** Main thread to worker. */
 export type WorkerInbound = { type: 'set'; probes: WorkerProbe[] } | { type: 'stop' } | { type: 'exit' };
 
@@ -38,6 +56,8 @@ export type WorkerOutbound =
   | {
       type: 'hit';
       id: string;
+      /** The snapshot ID the worker generated; the main thread took the request context under it at the pause. */
+      snapshotId: string;
       values?: { [key: string]: SnapshotValue };
       message?: string;
       omissions: Omission[];

@@ -14,7 +14,8 @@ import { urlToPath } from '../errors/parse-stack.js';
 import { isTrue, evaluate, parseExpression, parseTemplate, type Expr, type PathReader, type Read, type Template } from './expression.js';
 import { PROBE_LIMITS, type WalkLimits } from './limits.js';
 import { ProbeLocator, type ParsedScript } from './probe-location.js';
-import type { WorkerInbound, WorkerOutbound, WorkerProbe } from './probe-protocol.js';
+import { probeHitExpression, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
+import { snapshotId } from './snapshot-record.js';
 import { RemoteWalker, type RemoteObject, type RemoteProperty } from './remote-walker.js';
 import type { SnapshotValue } from './walker.js';
 
@@ -207,7 +208,7 @@ port.on('message', (m: WorkerInbound) => {
 /** One paused frame's reader: identifiers from its scopes (not the global one), then property steps. */
 function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteObject }>; this?: RemoteObject }, walker: RemoteWalker, deadline: number): {
   read: PathReader;
-  resolvePath: (e: Extract<Expr, { kind: 'path' }>) => Promise<RemoteObject | undefined>;
+  resolvePath: (e: Extract<Expr, { kind: 'path' }>) => Promise<RemoteObject | Unreadable | undefined>;
 } {
   const cache = new Map<string, RemoteProperty[]>();
   const props = async (objectId: string): Promise<RemoteProperty[]> => {
@@ -228,19 +229,37 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
     }
     return undefined;
   };
-  const resolvePath = async (e: Extract<Expr, { kind: 'path' }>): Promise<RemoteObject | undefined> => {
+  const resolvePath = async (e: Extract<Expr, { kind: 'path' }>): Promise<RemoteObject | Unreadable | undefined> => {
     let cur = await lookupRoot(e.root);
     for (const step of e.steps) {
-      if (!cur || cur.type !== 'object' || !cur.objectId || cur.subtype === 'proxy' || cur.subtype === 'null') return undefined;
-      const p = (await props(cur.objectId)).find((x) => x.name === String(step));
-      // Accessors are never called: a path through a getter reads as undefined.
-      cur = p && 'value' in p ? p.value : undefined;
+      if (!cur || cur.type !== 'object' || !cur.objectId || cur.subtype === 'null') return undefined;
+      // A Proxy's traps are never run: the path stops here, marked.
+      if (cur.subtype === 'proxy') return { unreadable: 'proxy' };
+      const p = (await props(cur.objectId)).find((x) => x.name === String(step)) ?? (await inherited(cur, String(step)));
+      if (!p) return undefined;
+      // Accessors (own or inherited, such as IncomingMessage#headers) are never called: marked as getters.
+      if (!('value' in p)) return p.get || p.set ? { unreadable: 'getter' } : undefined;
+      cur = p.value;
     }
     return cur;
+  };
+  /** A property found on the prototype chain (own properties only at each level, never a getter run). */
+  const inherited = async (obj: RemoteObject, name: string): Promise<RemoteProperty | undefined> => {
+    let at: RemoteObject | undefined = obj;
+    for (let depth = 0; depth < 8 && at?.objectId; depth++) {
+      if (performance.now() >= deadline) throw new Error('timeout');
+      const internal: RemoteObject | undefined = (await getPropertiesInternal(at.objectId)).find((p) => p.name === '[[Prototype]]' || p.name === '__proto__')?.value;
+      if (!internal?.objectId || internal.subtype === 'null' || internal.subtype === 'proxy') return undefined;
+      const hit = (await props(internal.objectId)).find((x) => x.name === name);
+      if (hit) return hit;
+      at = internal;
+    }
+    return undefined;
   };
   const read: PathReader = async (e) => {
     const ro = await resolvePath(e);
     if (!ro) return { primitive: true, value: undefined };
+    if (isUnreadable(ro)) return { primitive: true, value: undefined, unreadable: ro.unreadable };
     switch (ro.type) {
       case 'string':
       case 'number':
@@ -258,13 +277,46 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
   return { read, resolvePath };
 }
 
+/** A path value never read: it went through a getter or a Proxy. */
+interface Unreadable {
+  unreadable: 'getter' | 'proxy';
+}
+
+const isUnreadable = (v: RemoteObject | Unreadable): v is Unreadable => 'unreadable' in v;
+
+/** The value of a captured path: what the walker makes of it, or the omission that stopped it. */
+async function pathValue(walker: RemoteWalker, ro: RemoteObject | Unreadable | undefined, text: string): Promise<SnapshotValue> {
+  if (ro && isUnreadable(ro)) {
+    walker.omit(text, ro.unreadable);
+    return ro.unreadable === 'proxy' ? { $omitted: 'proxy', $type: 'Proxy' } : { $omitted: 'getter' };
+  }
+  return walker.value(ro, text, 1);
+}
+
+/** Internal properties (`[[Prototype]]`) of an object, without its own ones or previews. */
+async function getPropertiesInternal(objectId: string): Promise<Array<{ name: string; value?: RemoteObject }>> {
+  const res = await post<{ internalProperties?: Array<{ name: string; value?: RemoteObject }>; result: RemoteProperty[] }>('Runtime.getProperties', { objectId, ownProperties: true });
+  return [...(res.internalProperties ?? []), ...res.result];
+}
+
 function getProperties(objectId: string): Promise<{ result: RemoteProperty[]; internalProperties?: Array<{ name: string; value?: RemoteObject }> }> {
   return post('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: true });
 }
 
-const show = (r: Read): string => (r.primitive ? (r.value === undefined ? 'undefined' : String(r.value)) : '[object]');
+const show = (r: Read): string => (r.primitive ? (r.unreadable ? `[${r.unreadable}]` : r.value === undefined ? 'undefined' : String(r.value)) : '[object]');
+
+/**
+ * Has the app's thread, still paused, record the request context of this capture (and, for a
+ * snapshot, the span event pointing at it) by calling TraceKit's hook with a fixed expression;
+ * one round trip. Failures only cost the capture its context.
+ */
+async function takeContext(frame: PausedFrame, id: string, probeId: string, snapshot: boolean): Promise<void> {
+  if (!frame.callFrameId) return;
+  await post('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: probeHitExpression(id, probeId, snapshot), silent: true, returnByValue: true }).catch(() => undefined);
+}
 
 interface PausedFrame {
+  callFrameId?: string;
   functionName: string;
   url: string;
   location: { scriptId: string; lineNumber: number; columnNumber?: number };
@@ -298,7 +350,9 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       }
       a.hits++;
       a.lastHit = now;
-      const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
+      const id = snapshotId();
+      await takeContext(frame, id, a.spec.id, !a.template);
+      const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, snapshotId: id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
       if (a.template) {
         let text = '';
         for (const part of a.template) {
@@ -322,7 +376,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
                 values[c.text] = { $omitted: 'timeout' };
                 continue;
               }
-              values[c.text] = c.expr.kind === 'path' ? await walker.value(await resolvePath(c.expr), c.text, 1) : (evaluateToValue(await evaluate(c.expr, read)));
+              values[c.text] = c.expr.kind === 'path' ? await pathValue(walker, await resolvePath(c.expr), c.text) : evaluateToValue(await evaluate(c.expr, read));
             }
           } else {
             // No captures listed: the frame's local variables (local and block scopes).

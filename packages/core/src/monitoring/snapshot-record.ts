@@ -65,9 +65,9 @@ export function snapshotRecord(id: string, time: number, source: SnapshotSource,
   };
 }
 
-/** The record of a log probe's message (already redacted): `event.name` `tracekit.probe.log`. */
-export function probeLogRecord(time: number, probeId: string, file: string, line: number, message: string, pauseMs: number): LogRecordData {
-  return {
+/** The record of a log probe's message (already redacted): `event.name` `tracekit.probe.log`, with the request context read at its pause. */
+export function probeLogRecord(time: number, probeId: string, file: string, line: number, message: string, pauseMs: number, context?: CaptureContext): LogRecordData {
+  const record: LogRecordData = {
     time,
     eventName: PROBE_LOG_EVENT,
     severityNumber: SEVERITY.INFO,
@@ -81,4 +81,10 @@ export function probeLogRecord(time: number, probeId: string, file: string, line
       'tracekit.probe.pause_ms': Math.round(pauseMs * 1000) / 1000,
     },
   };
+  if (context) {
+    Object.assign(record.attributes, context.attributes);
+    record.traceId = context.traceId;
+    record.spanId = context.spanId;
+  }
+  return record;
 }
