@@ -150,6 +150,14 @@ describe.skipIf(!browserAvailable)('the viewer in Chromium', { timeout: 60_000 }
     await page.locator('article.snapshot pre.vars', { hasText: '"total": 99.5' }).waitFor();
     await expect(page.locator('table.breakpoints td', { hasText: 'cart totals' }).count()).resolves.toBe(1);
     await page.screenshot({ path: path.join(IMAGES, 'viewer-snapshots.png') });
+    // The Disarm button writes the file through the viewer's API; the row then offers Arm.
+    const bpFile = path.join(root, '.tracekit', 'breakpoints.json');
+    await page.getByRole('button', { name: 'Disarm b1' }).click();
+    await page.getByRole('button', { name: 'Arm b1' }).waitFor();
+    expect((JSON.parse(fs.readFileSync(bpFile, 'utf8')) as { breakpoints: Array<{ id: string; enabled: boolean }> }).breakpoints[0]).toMatchObject({ id: 'b1', enabled: false });
+    await page.getByRole('button', { name: 'Arm b1' }).click();
+    await page.getByRole('button', { name: 'Disarm b1' }).waitFor();
+    expect((JSON.parse(fs.readFileSync(bpFile, 'utf8')) as { breakpoints: Array<{ id: string; enabled: boolean; captures: number }> }).breakpoints[0]).toMatchObject({ id: 'b1', enabled: true, captures: 0 });
 
     const ai = traceRequest('shop-test', [{ traceId: tid(77), spanId: sid(77), name: 'chat gpt-4o-mini', kind: 3, ms: 640, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 812, 'gen_ai.usage.output_tokens': 96, 'tracekit.cost.usd': 0.00018, 'gen_ai.response.time_to_first_chunk': 0.21 } }], Date.now());
     expect((await request(viewer, 'POST', '/v1/traces', { 'content-type': 'application/json' }, JSON.stringify(ai))).status).toBe(200);

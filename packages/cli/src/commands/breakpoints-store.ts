@@ -31,6 +31,45 @@ export function writeDocument(file: string, doc: BreakpointsDocument): void {
   fs.renameSync(tmp, file);
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A change to one entry of the file, shared by the CLI commands and the viewer's API. */
+export type EntryChange = { kind: 'breakpoint'; action: 'arm' | 'disarm' } | { kind: 'probe'; action: 'arm' | 'disarm' | 'remove' };
+
+/**
+ * Applies `change` to entry `id` of `doc` in place; false when there is no such entry. Arming
+ * starts a fresh run (count back to 0, another 24 h) and clears TraceKit's status, so the app
+ * re-arms it; disarming sets `enabled: false`; removing drops a probe.
+ */
+export function changeEntry(doc: BreakpointsDocument, id: string, change: EntryChange): boolean {
+  if (change.kind === 'breakpoint') {
+    const bp = doc.breakpoints.find((b) => b.id === id);
+    if (!bp) return false;
+    bp.enabled = change.action === 'arm';
+    delete bp.status;
+    if (bp.enabled) {
+      bp.captures = 0;
+      bp.expiresAt = new Date(Date.now() + DAY_MS).toISOString();
+    }
+    return true;
+  }
+  const index = doc.probes.findIndex((p) => p.id === id);
+  if (index < 0) return false;
+  if (change.action === 'remove') {
+    doc.probes.splice(index, 1);
+    return true;
+  }
+  const probe = doc.probes[index]!;
+  probe.enabled = change.action === 'arm';
+  delete probe.status;
+  delete probe.error;
+  if (probe.enabled) {
+    probe.hits = 0;
+    probe.expiresAt = new Date(Date.now() + DAY_MS).toISOString();
+  }
+  return true;
+}
+
 /** Left-aligned columns. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -1,7 +1,6 @@
 import type { Command } from './command.js';
-import { breakpointsFile, readDocument, table, writeDocument } from './breakpoints-store.js';
+import { breakpointsFile, changeEntry, readDocument, table, writeDocument } from './breakpoints-store.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const USAGE = 'usage: tracekit breakpoints ls | enable <id> | disable <id> | clear [--file .tracekit/breakpoints.json]';
 
 /**
@@ -31,17 +30,11 @@ const breakpoints: Command = {
       }
       case 'enable':
       case 'disable': {
-        const bp = doc.breakpoints.find((b) => b.id === id);
-        if (!bp) {
+        // Enabling starts a fresh run: the count back to 0 and another 24 h (changeEntry).
+        const bp = id === undefined ? undefined : doc.breakpoints.find((b) => b.id === id);
+        if (!bp || !changeEntry(doc, bp.id, { kind: 'breakpoint', action: action === 'enable' ? 'arm' : 'disarm' })) {
           process.stderr.write(`tracekit: no breakpoint ${id ?? '(none given)'} in ${file}\n${USAGE}\n`);
           return 1;
-        }
-        bp.enabled = action === 'enable';
-        delete bp.status;
-        if (bp.enabled) {
-          // Enabling starts a fresh run: the count back to 0 and another 24 h.
-          bp.captures = 0;
-          bp.expiresAt = new Date(Date.now() + DAY_MS).toISOString();
         }
         writeDocument(file, doc);
         process.stdout.write(`${bp.id} ${bp.enabled ? 'armed' : 'disarmed'} (${bp.label})\n`);

@@ -37,7 +37,7 @@ function newest<T extends { time: number }>(list: readonly T[], limit: number): 
 
 /**
  * The JSON API under `/api/`, one handler per resource; answers 404 for anything else. All
- * `GET`; the viewer never changes data through the API.
+ * `GET`; the only writes are the edits of the breakpoints file (`breakpoints-edit.ts`).
  */
 export async function handleApi(ctx: ApiContext, url: URL, res: ServerResponse): Promise<void> {
   const { store } = ctx;

@@ -7,8 +7,8 @@ const objects = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v
 
 /**
  * The breakpoints and probes of `<store>/breakpoints.json` (DESIGN.md section 8), read-only, for
- * the snapshots view; an absent or unreadable file is an empty list with the reason. The viewer
- * never writes the file: `tracekit breakpoints` and `tracekit probe` do.
+ * the snapshots view; an absent or unreadable file is an empty list with the reason. Its
+ * buttons change the file through `breakpoints-edit.ts`.
  */
 export async function readBreakpoints(dir: string): Promise<BreakpointsDto> {
   const file = path.join(dir, 'breakpoints.json');

@@ -2,6 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { handleApi, sendJson } from './api.js';
+import { handleBreakpointsEdit, isBreakpointsEdit } from './breakpoints-edit.js';
 import type { BodyLimits } from './body.js';
 import { FileFollower } from './file-follower.js';
 import { FunctionRecords } from './function-calls.js';
@@ -113,6 +114,10 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
     }
     if (signal) {
       void handleExport(req, res, signal, ingest, bodyLimits).catch(() => res.destroy());
+      return;
+    }
+    if (isApi && isBreakpointsEdit(url.pathname)) {
+      void handleBreakpointsEdit(req, res, url.pathname, dir, root).catch((err: unknown) => sendJson(res, 500, { error: String(err) }));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -10,6 +10,17 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/**
+ * POSTs an edit to a JSON API path of the viewer (same origin) with the header the server
+ * requires of every edit (`x-tracekit: 1`) and a JSON body.
+ */
+export async function postJson<T>(path: string, body: unknown = {}): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json', 'x-tracekit': '1' }, body: JSON.stringify(body) });
+  const data = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new Error(data.error ?? `${res.status} ${res.statusText}`);
+  return data as T;
+}
+
 export interface Loaded<T> {
   data: T | undefined;
   error: string | undefined;

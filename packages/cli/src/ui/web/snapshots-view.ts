@@ -1,5 +1,6 @@
 import type { BreakpointsDto, LogDto } from '../api-types.js';
-import { useApi } from './api.js';
+import { useState } from 'preact/hooks';
+import { postJson, useApi } from './api.js';
 import { Empty, ErrorNote, Loading } from './components.js';
 import { time, value } from './format.js';
 import { html } from './html.js';
@@ -17,19 +18,50 @@ function pretty(body: unknown): string {
 
 const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** The breakpoints and probes of `.tracekit/breakpoints.json`, read-only. */
-function Breakpoints({ doc }: { doc: BreakpointsDto }) {
+/** Arm / disarm (and, for probes, remove) buttons of one entry; each POSTs to the viewer's API, which writes the file. */
+function Actions({ kind, id, enabled, onDone }: { kind: 'breakpoints' | 'probes'; id: string; enabled: boolean; onDone: (error?: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const act = (action: 'arm' | 'disarm' | 'remove') => {
+    setBusy(true);
+    postJson(`/api/${kind}/${encodeURIComponent(id)}/${action}`).then(
+      () => {
+        setBusy(false);
+        onDone();
+      },
+      (err: Error) => {
+        setBusy(false);
+        onDone(err.message);
+      },
+    );
+  };
+  return html`<span class="actions">
+    ${enabled
+      ? html`<button type="button" disabled=${busy} onClick=${() => act('disarm')} aria-label=${`Disarm ${id}`}>Disarm</button>`
+      : html`<button type="button" disabled=${busy} onClick=${() => act('arm')} aria-label=${`Arm ${id}`}>Arm</button>`}
+    ${kind === 'probes' ? html` <button type="button" disabled=${busy} onClick=${() => act('remove')} aria-label=${`Remove ${id}`}>Remove</button>` : ''}
+  </span>`;
+}
+
+/** The breakpoints and probes of `.tracekit/breakpoints.json`, with buttons that arm, disarm and remove them. */
+function Breakpoints({ doc, reload }: { doc: BreakpointsDto; reload: () => void }) {
+  const [problem, setProblem] = useState<string | undefined>(undefined);
   if (doc.breakpoints.length === 0 && doc.probes.length === 0) return doc.error ? html`<div class="muted small">${doc.file}: ${doc.error}</div>` : null;
+  const done = (error?: string) => {
+    setProblem(error);
+    reload();
+  };
+  const on = (e: Record<string, unknown>) => e['enabled'] !== false;
   return html`<div>
     <h3>Breakpoints and probes <span class="muted small">${doc.file}</span></h3>
+    ${problem ? html`<${ErrorNote} message=${problem} />` : ''}
     <table class="list breakpoints" aria-label="Breakpoints and probes">
-      <thead><tr><th>Kind</th><th>Label / location</th><th>Where</th><th>Enabled</th><th class="num">Captures</th><th>Expires / status</th></tr></thead>
+      <thead><tr><th>Kind</th><th>Label / location</th><th>Where</th><th>Enabled</th><th class="num">Captures</th><th>Expires / status</th><th></th></tr></thead>
       <tbody>
-        ${doc.breakpoints.map((b, i) => html`<tr key=${`b${i}`}><td>breakpoint</td><td>${cell(b['label'])}</td><td class="mono small">${cell(b['file'])}${b['line'] !== undefined ? `:${cell(b['line'])}` : ''} ${cell(b['function'])}</td><td>${b['enabled'] === false ? 'no' : 'yes'}</td><td class="num">${cell(b['captures'])}${b['maxCaptures'] !== undefined ? ` / ${cell(b['maxCaptures'])}` : ''}</td><td>${cell(b['expiresAt'])}</td></tr>`)}
-        ${doc.probes.map((p, i) => html`<tr key=${`p${i}`}><td>probe</td><td class="mono">${cell(p['location'])}</td><td class="mono small">${p['condition'] ? `if ${cell(p['condition'])}` : ''} ${p['log'] ? `log ${cell(p['log'])}` : ''}</td><td>${p['enabled'] === false ? 'no' : 'yes'}</td><td class="num"></td><td>${cell(p['status'])}</td></tr>`)}
+        ${doc.breakpoints.map((b, i) => html`<tr key=${`b${i}`} data-id=${cell(b['id'])}><td>breakpoint</td><td>${cell(b['label'])}</td><td class="mono small">${cell(b['file'])}${b['line'] !== undefined ? `:${cell(b['line'])}` : ''} ${cell(b['function'])}</td><td>${on(b) ? 'yes' : 'no'}</td><td class="num">${cell(b['captures'])}${b['maxCaptures'] !== undefined ? ` / ${cell(b['maxCaptures'])}` : ''}</td><td>${cell(b['expiresAt'])}</td><td>${typeof b['id'] === 'string' ? html`<${Actions} kind="breakpoints" id=${b['id']} enabled=${on(b)} onDone=${done} />` : ''}</td></tr>`)}
+        ${doc.probes.map((p, i) => html`<tr key=${`p${i}`} data-id=${cell(p['id'])}><td>probe</td><td class="mono">${cell(p['location'])}</td><td class="mono small">${p['condition'] ? `if ${cell(p['condition'])}` : ''} ${p['log'] ? `log ${cell(p['log'])}` : ''}</td><td>${on(p) ? 'yes' : 'no'}</td><td class="num">${cell(p['hits'])}</td><td>${cell(p['status'])}${p['error'] ? ` (${cell(p['error'])})` : ''}</td><td>${typeof p['id'] === 'string' ? html`<${Actions} kind="probes" id=${p['id']} enabled=${on(p)} onDone=${done} />` : ''}</td></tr>`)}
       </tbody>
     </table>
-    <p class="muted small">Switch them with <code>tracekit breakpoints</code> and <code>tracekit probe</code>; the app picks up changes within 2 s.</p>
+    <p class="muted small">The buttons edit the file (as <code>tracekit breakpoints</code> and <code>tracekit probe</code> do); the running app picks changes up within 2 s.</p>
   </div>`;
 }
 
@@ -39,7 +71,7 @@ export function SnapshotsView() {
   const bps = useApi<BreakpointsDto>('/api/breakpoints', ['logs']);
   if (error) return html`<${ErrorNote} message=${error} />`;
   if (!data) return html`<${Loading} />`;
-  const list = bps.data ? html`<${Breakpoints} doc=${bps.data} />` : '';
+  const list = bps.data ? html`<${Breakpoints} doc=${bps.data} reload=${bps.reload} />` : '';
   if (data.length === 0) {
     return html`<section class="view">${list}<${Empty} title="No snapshots yet"><p>Turn on code monitoring (<code>codeMonitoring: true</code>) and call <code>captureSnapshot('label', { ...variables })</code>, or add a line probe with <code>tracekit probe</code>. Each capture is a <code>tracekit.snapshot</code> log record in <code>.tracekit/logs.jsonl</code> and shows here.</p><//></section>`;
   }
