@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { requestOf } from '../context/context.js';
 import type { FlowEvent } from '../export/events-exporter.js';
 import type { CallRecord } from './call-record.js';
-import { errorPreview } from './preview.js';
+import { errorPreview } from '../tracing/preview.js';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { context, type Context } from '@opentelemetry/api';
-import { errorPreview, preview } from './preview.js';
+import { errorPreview, preview } from '../tracing/preview.js';
 
 /** Records in the ring buffer: enough for a burst between flushes (about 2.6 MB of numbers). */
 export const RING_CAPACITY = 1 << 16;

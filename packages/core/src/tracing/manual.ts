@@ -1,3 +1,4 @@
+import { preview } from './preview.js';
 import { context, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { ensureClient, getClient } from '../client.js';
 import { activeRequest, activeSpan } from '../context/context.js';
@@ -128,23 +129,10 @@ export interface TraceOptions {
 
 const PREVIEW_MAX = 256;
 
-function preview(value: unknown): string {
-  try {
-    const seen = new WeakSet<object>();
-    const text = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v}n`;
-      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
-      if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
-      }
-      return v;
-    });
-    const s = text === undefined ? String(value) : text;
-    return s.length > PREVIEW_MAX ? `${s.slice(0, PREVIEW_MAX)}…` : s;
-  } catch {
-    return '[unserialisable]';
-  }
+/** The arguments, each previewed one level deep without running the app's getters, `toJSON` or proxy traps. */
+function argsPreview(args: readonly unknown[]): string {
+  const text = `[${args.map((a) => preview(a, PREVIEW_MAX)).join(',')}]`;
+  return text.length > PREVIEW_MAX ? `${text.slice(0, PREVIEW_MAX)}…` : text;
 }
 
 /**
@@ -157,7 +145,7 @@ export function traceFn<F extends (...args: never[]) => unknown>(fn: F, options:
   const name = options.name ?? (fn.name || 'anonymous');
   const wrapped = function (this: unknown, ...args: Parameters<F>) {
     const attributes: Attributes = { ...options.attributes, 'code.function.name': name };
-    if (options.captureArgs) attributes['tracekit.args'] = preview(args);
+    if (options.captureArgs) attributes['tracekit.args'] = argsPreview(args);
     return withSpan(
       name,
       (span) => {
@@ -165,11 +153,11 @@ export function traceFn<F extends (...args: never[]) => unknown>(fn: F, options:
         if (options.captureReturn) {
           if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
             return (result as PromiseLike<unknown>).then((v) => {
-              span.setAttribute('tracekit.return', preview(v));
+              span.setAttribute('tracekit.return', preview(v, PREVIEW_MAX));
               return v;
             });
           }
-          span.setAttribute('tracekit.return', preview(result));
+          span.setAttribute('tracekit.return', preview(result, PREVIEW_MAX));
         }
         return result;
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorPreview, preview } from '../../src/autotrace/preview.js';
+import { errorPreview, preview } from '../../src/tracing/preview.js';
 
 describe('preview', () => {
   it('shows scalars as JSON and objects one level deep, five properties at most', () => {
