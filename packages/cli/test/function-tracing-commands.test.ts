@@ -132,7 +132,7 @@ module.exports = { join };
 `);
     const before = ['handlers.js', 'service.ts', 'legacy.cjs'].map((f) => fs.readFileSync(path.join(dir, f)));
     const second = await tracekit(dir, ['instrument', '*.js', '*.ts', '*.cjs']);
-    expect(second.stdout).toBe('nothing to change in 3 files\n');
+    expect(second.stdout).toBe('nothing to change in 3 files\n1 function declaration is left alone to keep its hoisting (declared): wrap it with trace() yourself, or use `tracekit run` for whole-app tracing\n');
     expect(['handlers.js', 'service.ts', 'legacy.cjs'].map((f) => fs.readFileSync(path.join(dir, f)))).toEqual(before);
     const check = await tracekit(dir, ['instrument', '.', '--check']);
     expect(check.code).toBe(0);

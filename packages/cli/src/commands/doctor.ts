@@ -16,6 +16,7 @@ export interface Check {
 
 interface Pkg {
   main?: string;
+  bin?: string | Record<string, string>;
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
@@ -29,15 +30,57 @@ function resolvesFrom(dir: string, specifier: string): string | undefined {
   }
 }
 
-/** The files that start the app: package.json `main`, the file `npm start` runs, else the usual names. */
+const SOURCE = /\.[cm]?[jt]sx?$/;
+const RUNNERS = new Set(['node', 'nodemon', 'tsx', 'ts-node', 'ts-node-esm', 'run']);
+/** Node and tsx flags whose value is the next word (`--import tsx`), so that word is not the app's file. */
+const FLAG_WITH_VALUE = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--env-file', '--watch-path', '--conditions', '-C', '--title', '--inspect-port', '--tsconfig']);
+
+/** The file a start script runs: the first non-flag word after `node`, `tsx` (`tsx watch`), `ts-node`, `nodemon` or `tracekit run`. */
+export function startScriptFile(script: string | undefined): string | undefined {
+  for (const command of (script ?? '').split(/&&|\|\||;|\|/)) {
+    const words = command.trim().split(/\s+/);
+    const at = words.findIndex((w) => RUNNERS.has(path.basename(w)));
+    if (at < 0) continue;
+    for (let i = at + 1; i < words.length; i++) {
+      const w = words[i]!.replace(/^['"]|['"]$/g, '');
+      if (w.startsWith('-')) {
+        if (FLAG_WITH_VALUE.has(w)) i++;
+        continue;
+      }
+      if (w === 'watch') continue; // tsx watch <file>
+      if (SOURCE.test(w)) return w;
+      break;
+    }
+  }
+  return undefined;
+}
+
+const NAMES = ['server', 'app', 'index', 'main'];
+const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
+/**
+ * The files that start the app: package.json `main`, its `bin` entries and the file `npm start`
+ * runs, and the usual names (`server`, `app`, `index`, `main`, at the root or in `src/`, with any
+ * JavaScript or TypeScript extension: `.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`).
+ */
 export function entryFiles(dir: string, pkg: Pkg | undefined): string[] {
   const found = new Set<string>();
-  const start = /\bnode\s+(?:--[^\s]+\s+)*([^\s]+\.[cm]?[jt]s)\b/.exec(pkg?.scripts?.start ?? '')?.[1];
-  for (const f of [pkg?.main, start, 'server.js', 'app.js', 'index.js', 'main.js', 'src/server.ts', 'src/app.ts', 'src/index.ts', 'src/main.ts', 'src/server.js', 'src/app.js', 'src/index.js', 'src/main.js']) {
-    if (f && fs.existsSync(path.join(dir, f)) && fs.statSync(path.join(dir, f)).isFile()) found.add(path.normalize(f));
+  const isFile = (f: string) => fs.existsSync(path.join(dir, f)) && fs.statSync(path.join(dir, f)).isFile();
+  const bins = typeof pkg?.bin === 'string' ? [pkg.bin] : Object.values(pkg?.bin ?? {});
+  const declared = [pkg?.main, ...bins, startScriptFile(pkg?.scripts?.start)].filter((f): f is string => typeof f === 'string' && f !== '');
+  for (const f of declared) {
+    // `main` may omit the extension (`"main": "server"`), as require() allows.
+    const file = [f, ...EXTENSIONS.map((e) => f + e)].find(isFile);
+    if (file) found.add(path.normalize(file));
+  }
+  for (const folder of ['', 'src/']) {
+    for (const name of NAMES) for (const ext of EXTENSIONS) if (isFile(folder + name + ext)) found.add(path.normalize(folder + name + ext));
   }
   return [...found];
 }
+
+/** The message doctor prints when it finds no entry file to read. */
+export const NO_ENTRY_FILE = "could not find the app's entry file: pass it as `tracekit doctor <file>` or set package.json main";
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'route', 'head', 'options']);
 
@@ -148,8 +191,11 @@ function writableDir(dir: string): boolean {
   }
 }
 
-/** Runs every check on the project in `dir`. `env` is the environment the app will run with. */
-export async function diagnose(dir: string, env: NodeJS.ProcessEnv = process.env, nodeVersion: string = process.versions.node): Promise<Check[]> {
+/**
+ * Runs every check on the project in `dir`. `env` is the environment the app will run with;
+ * `entry` (relative to `dir`) is the app's entry file when the user named it, else it is looked for.
+ */
+export async function diagnose(dir: string, env: NodeJS.ProcessEnv = process.env, nodeVersion: string = process.versions.node, entry?: string): Promise<Check[]> {
   const checks: Check[] = [];
   const major = Number(nodeVersion.split('.')[0]);
   if (major < 20) checks.push({ status: 'error', title: `Node ${nodeVersion} is too old`, fix: 'TraceKit needs Node 20 or newer; install Node 22 or 24' });
@@ -168,7 +214,8 @@ export async function diagnose(dir: string, env: NodeJS.ProcessEnv = process.env
   }
   if (frameworks.length === 0 && !('@tracekit/core' in deps)) checks.push({ status: 'warn', title: 'no TraceKit package in the dependencies', fix: 'npm install @tracekit/core (or the adapter for your framework: @tracekit/express, …)' });
 
-  const entries = entryFiles(dir, pkg);
+  const entries = entry !== undefined ? [entry] : entryFiles(dir, pkg);
+  if (entries.length === 0) checks.push({ status: 'warn', title: NO_ENTRY_FILE });
   let initOptions: Record<string, unknown> | undefined = {};
   let sawInit = false;
   for (const rel of entries) {
@@ -225,12 +272,30 @@ export async function diagnose(dir: string, env: NodeJS.ProcessEnv = process.env
 
 const MARK = { ok: '✓', warn: '!', error: '✗' } as const;
 
-/** `tracekit doctor [dir]`: checks a project's TraceKit setup and says how to fix what is wrong. Exits 1 when something is. */
+/** The folder of the project a file belongs to: the nearest one up with a package.json, else the file's folder. */
+function projectOf(file: string): string {
+  for (let d = path.dirname(file); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return path.dirname(file);
+  }
+}
+
+/**
+ * `tracekit doctor [dir | file]`: checks a project's TraceKit setup and says how to fix what is
+ * wrong; given a file, that file is the app's entry and its project is the nearest folder up with
+ * a package.json. Exits 1 when something is wrong.
+ */
 const doctor: Command = {
-  summary: 'doctor [dir]       check a project\'s TraceKit setup (Node, adapter, init, store, maps, endpoint)',
+  summary: 'doctor [dir|file]  check a project\'s TraceKit setup (Node, adapter, entry file, init, store, maps, endpoint)',
   async run(args) {
-    const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? '.');
-    const checks = await diagnose(dir);
+    const target = path.resolve(args.find((a) => !a.startsWith('--')) ?? '.');
+    if (!fs.existsSync(target)) {
+      process.stderr.write(`tracekit doctor: no such file or folder: ${target}\n`);
+      return 2;
+    }
+    const isFile = fs.statSync(target).isFile();
+    const dir = isFile ? projectOf(target) : target;
+    const checks = await diagnose(dir, process.env, process.versions.node, isFile ? path.relative(dir, target) : undefined);
     const lines = [`tracekit doctor ${dir}`];
     for (const c of checks) {
       lines.push(`  ${MARK[c.status]} ${c.title}`);

@@ -33,6 +33,12 @@ export function importSourceFor(cwd: string): string {
   return Object.values(FRAMEWORKS).find((a) => a in deps) ?? '@tracekit/core';
 }
 
+/** Why function declarations were not edited, and the two ways to trace them. */
+export function declarationsHint(names: string[]): string {
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+  return `${names.length} function declaration${names.length === 1 ? ' is' : 's are'} left alone to keep ${names.length === 1 ? 'its' : 'their'} hoisting (${shown}): wrap ${names.length === 1 ? 'it' : 'them'} with trace() yourself, or use \`tracekit run\` for whole-app tracing`;
+}
+
 /**
  * `tracekit instrument <files|globs> [--only names] [--dry-run] [--check]`: adds `trace()` and
  * `@Trace()` to source files (to the functions named with `--only`, else to every candidate),
@@ -63,6 +69,7 @@ const instrument: Command = {
     const importFrom = importSourceFor(cwd);
     let changed = 0;
     let failed = 0;
+    const declarations: string[] = [];
     for (const file of files) {
       const rel = path.relative(cwd, file) || file;
       const code = fs.readFileSync(file, 'utf8');
@@ -73,6 +80,7 @@ const instrument: Command = {
         process.stderr.write(`tracekit instrument: ${rel} left unchanged: ${result.errors[0]}\n`);
         continue;
       }
+      declarations.push(...result.declarations);
       if (!result.changed) continue;
       changed++;
       const what = [...result.wrapped.map((n) => `trace(${n})`), ...result.decorated.map((n) => `@Trace() ${n}`)].join(', ');
@@ -84,6 +92,7 @@ const instrument: Command = {
       }
     }
     if (changed === 0 && !dryRun) process.stdout.write(`nothing to change in ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+    if (changed === 0 && declarations.length > 0) process.stdout.write(`${declarationsHint(declarations)}\n`);
     if (check && changed > 0) return 1;
     return failed > 0 ? 1 : 0;
   },

@@ -19,6 +19,8 @@ export interface InstrumentResult {
   decorated: string[];
   changed: boolean;
   errors: string[];
+  /** Top-level function declarations left as they are (to keep their hoisting), among the functions asked for. */
+  declarations: string[];
 }
 
 interface Binding {
@@ -94,14 +96,16 @@ function indentAt(code: string, pos: number): string {
  */
 export function instrumentSource(code: string, file: string, options: InstrumentOptions): InstrumentResult {
   const { program, errors } = parseSource(code, file);
-  if (errors.length > 0) return { code, wrapped: [], decorated: [], changed: false, errors };
+  if (errors.length > 0) return { code, wrapped: [], decorated: [], changed: false, errors, declarations: [] };
   const s = new MagicString(code);
   const bind = bindings(program, code);
   const wrapped: string[] = [];
   const decorated: string[] = [];
+  const declarations: string[] = [];
   const traceName = bind.trace ?? 'trace';
   const decoratorName = bind.decorator ?? 'Trace';
   const visitDeclaration = (decl: BabelNode) => {
+    if (decl.type === 'FunctionDeclaration' && decl.id?.name && (!options.only || options.only.has(decl.id.name as string))) declarations.push(decl.id.name as string);
     if (decl.type === 'VariableDeclaration') {
       for (const d of decl.declarations as BabelNode[]) {
         const init = d.init as BabelNode | null;
@@ -138,5 +142,5 @@ export function instrumentSource(code: string, file: string, options: Instrument
     else s.appendLeft(bind.insertAt, `${code[bind.insertAt - 1] === '\n' ? '' : '\n'}${statement}${code[bind.insertAt - 1] === '\n' ? '\n' : ''}`);
   }
   const out = s.toString();
-  return { code: out, wrapped, decorated, changed: out !== code, errors: [] };
+  return { code: out, wrapped, decorated, changed: out !== code, errors: [], declarations };
 }
