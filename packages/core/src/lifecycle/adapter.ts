@@ -39,6 +39,15 @@ function validateOptions(framework: string, options: AdapterOptions<unknown, unk
   }
 }
 
+/** Starts the client from the environment if the app has not called init() by now. Never throws. */
+function startLazily(): void {
+  try {
+    if (!getClient()) ensureClient();
+  } catch (e) {
+    warnOnce('TK_START_FAILED', `could not start TraceKit: ${String(e)}`);
+  }
+}
+
 /**
  * The shared half of every adapter: option validation (at construction, so bad options fail
  * fast), ignore rules, request IDs, user hooks run safely, and the request lifecycle. The
@@ -50,8 +59,14 @@ function validateOptions(framework: string, options: AdapterOptions<unknown, unk
 export function createAdapter<Req, Res>(framework: string, options: AdapterOptions<Req, Res> = {}): AdapterRuntime<Req, Res> {
   validateOptions(framework, options as AdapterOptions<unknown, unknown>);
   // Fail fast on a bad environment here, at setup, rather than at the first request. The
-  // client itself starts lazily, so an init() call made after the adapter still wins.
-  if (!getClient()) resolveConfig({});
+  // client itself starts on the next turn of the event loop (or at the first request, if that
+  // comes first), so an init() call made after the adapter in the app's setup code still wins,
+  // and what runs beside requests (code monitoring and probes, metrics, the breakpoints file)
+  // is up before the first request rather than after it.
+  if (!getClient()) {
+    resolveConfig({});
+    setImmediate(startLazily);
+  }
   const ignoreFn = typeof options.ignore === 'function' ? options.ignore : undefined;
   const ignorePath: PathMatcher | undefined = typeof options.ignore === 'function' ? undefined : compilePathRules(options.ignore);
   const settings: ScopeSettings = {
