@@ -123,7 +123,9 @@ export class ProbeManager implements ProbeController {
       } else if (p.enabled) {
         entry.status = 'pending';
         delete entry.error;
-        entry.hits = same ? (old.hits ?? 0) : 0;
+        // Re-armed: the file's count wins (the viewer and the CLI reset it to 0 to start a fresh run),
+        // else a probe disarmed at its hit limit would be disarmed again at its first hit.
+        entry.hits = same ? (p.hits ?? old.hits ?? 0) : 0;
       }
       entry.maxHits ??= this.config.monitoring.limits.maxCapturesPerBreakpoint;
       if (entry.expiresAt === undefined || (p.enabled && !old?.enabled && entry.expiresAt !== null && Date.parse(entry.expiresAt) <= now)) {

@@ -252,6 +252,22 @@ module.exports = { checkout };
     await vi.waitFor(async () => expect((await p.state()).debugger.enabled).toBe(false), { timeout: 5000, interval: 100 });
   });
 
+  it('a probe disarmed at its hit limit captures again once re-armed with its count reset (as the viewer and the CLI do)', async () => {
+    running = await project({ 'target.js': TARGET_JS }, 'target.js', [{ id: 'p-lim', location: 'target.js:4', capture: ['order.id'], maxHits: 1, enabled: true }]);
+    const p = running;
+    const snaps = () => records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot' && attr(r, 'tracekit.probe.id') === 'p-lim');
+    await vi.waitFor(() => expect(probesIn(p.bpFile)[0]).toMatchObject({ enabled: false, status: 'disarmed', hits: 1 }), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(() => expect(snaps().length).toBe(1), { timeout: 5000, interval: 100 });
+    const doc = JSON.parse(fs.readFileSync(p.bpFile, 'utf8')) as BreakpointsDocument;
+    const probe = doc.probes[0]!;
+    probe.enabled = true;
+    probe.hits = 0;
+    delete probe.status;
+    delete probe.error;
+    fs.writeFileSync(p.bpFile, JSON.stringify(doc));
+    await vi.waitFor(() => expect(snaps().length).toBe(2), { timeout: 15_000, interval: 100 });
+  });
+
   it('refuses to run beside --inspect, with a clear status, and never enables the debugger', async () => {
     running = await project({ 'target.js': TARGET_JS }, 'target.js', [{ id: 'p-js', location: 'target.js:4', enabled: true }], 100, ['--inspect=127.0.0.1:0']);
     const p = running;
