@@ -9,6 +9,8 @@ export * from '@tracekit/core';
 export type FastifyOptions = AdapterOptions<FastifyRequest, FastifyReply>;
 
 const STATE = Symbol.for('tracekit.fastify.state');
+/** Options Fastify's `register()` itself reads from the same object. */
+const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
 
 /**
  * What TraceKit keeps on a traced request. It is also what the response's end calls back
@@ -49,7 +51,8 @@ function endHandler(state: RequestTrace): void {
 
 // Async, so that a bad option rejects `register` (avvio catches a rejection, not a throw in a callback plugin).
 const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: FastifyInstance, options) => {
-  const runtime = createAdapter<FastifyRequest, FastifyReply>('fastify', options);
+  // Fastify's own register() options may sit beside TraceKit's.
+  const runtime = createAdapter<FastifyRequest, FastifyReply>('fastify', options, FASTIFY_REGISTER_OPTIONS);
   // Registered already (here or in a parent context): its hooks cover every route.
   if (fastify.hasRequestDecorator(STATE)) return;
   // A decorator keeps the request's shape stable (Fastify's advice for per-request state).

@@ -50,6 +50,8 @@ const codes = {
   TK_CONFIG_FUNCTION: (s: ValueSource) => `${s.label} is invalid: expected a function`,
   TK_CONFIG_UNKNOWN_OPTION: (s: ValueSource, accepted: readonly string[]) =>
     `${s.label} is not an option of init(): accepted options are ${accepted.join(', ')}`,
+  TK_CONFIG_UNKNOWN_ADAPTER_OPTION: (s: ValueSource, accepted: readonly string[]) =>
+    `${s.label} is not an option of the adapter: accepted options are ${accepted.join(', ')} (TraceKit's own options go to init())`,
 } as const;
 
 /** Every configuration error code. */

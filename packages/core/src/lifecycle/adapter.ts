@@ -21,7 +21,17 @@ export interface AdapterRuntime<Req, Res> {
   end(scope: RequestScope, res: Res, response: ResponseInfo): void;
 }
 
-function validateOptions(framework: string, options: AdapterOptions<unknown, unknown>): void {
+/** The options every adapter takes (DESIGN.md section 2). */
+const ADAPTER_OPTIONS = ['ignore', 'requestIdHeader', 'captureHeaders', 'spanName', 'requestHook', 'responseHook'] as const;
+
+function validateOptions(framework: string, options: AdapterOptions<unknown, unknown>, frameworkKeys: readonly string[]): void {
+  if (options === null || typeof options !== 'object') throw configError('TK_CONFIG_OBJECT', { label: `${framework}(options)`, value: options }, 'an object of adapter options');
+  // A misspelt option (`ignores`, `requestIDHeader`) would otherwise be ignored without a word.
+  for (const key of Object.keys(options)) {
+    if (!(ADAPTER_OPTIONS as readonly string[]).includes(key) && !frameworkKeys.includes(key)) {
+      throw configError('TK_CONFIG_UNKNOWN_ADAPTER_OPTION', { label: `${framework}({ ${key} })`, value: (options as Record<string, unknown>)[key] }, ADAPTER_OPTIONS);
+    }
+  }
   const label = (k: string) => ({ label: `${framework}({ ${k} })`, value: (options as Record<string, unknown>)[k] });
   for (const k of ['spanName', 'requestHook', 'responseHook'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') throw configError('TK_CONFIG_FUNCTION', label(k));
@@ -54,10 +64,11 @@ function startLazily(): void {
  * adapter itself only maps its framework's hooks onto `start`, `scope.run`, `scope.setRoute`,
  * `scope.recordError` and `end`.
  *
- * `pathOf` gives the request path used by `ignore` rules.
+ * `frameworkKeys` are keys the framework itself puts in the options object (Fastify's plugin
+ * options); any other key that is not an adapter option fails fast.
  */
-export function createAdapter<Req, Res>(framework: string, options: AdapterOptions<Req, Res> = {}): AdapterRuntime<Req, Res> {
-  validateOptions(framework, options as AdapterOptions<unknown, unknown>);
+export function createAdapter<Req, Res>(framework: string, options: AdapterOptions<Req, Res> = {}, frameworkKeys: readonly string[] = []): AdapterRuntime<Req, Res> {
+  validateOptions(framework, options as AdapterOptions<unknown, unknown>, frameworkKeys);
   // Fail fast on a bad environment here, at setup, rather than at the first request. The
   // client itself starts on the next turn of the event loop (or at the first request, if that
   // comes first), so an init() call made after the adapter in the app's setup code still wins,
