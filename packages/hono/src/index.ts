@@ -95,7 +95,7 @@ function echoRequestId(c: Context, header: string, id: string): void {
 export function hono(options: HonoOptions = {}): MiddlewareHandler {
   const runtime: AdapterRuntime<Context, Context> = createAdapter<Context, Context>('hono', options);
   const header = runtime.requestIdHeader;
-  return async function tracekitHono(c, next) {
+  return function tracekitHono(c, next) {
     // A sub-app with its own tracekit.hono() shares the parent's context: trace it once.
     if (scopes.has(c)) return next();
     const node = nodeBindings(c);
@@ -120,11 +120,9 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
     const planned = plannedHandler(c);
     if (planned) scope.setRoute(planned.path);
     const child = planned ? scope.startHandler(planned.name) : undefined;
-    try {
-      // One context entry: the handler's context links to the request's, so entering it alone
-      // gives the chain both (no second AsyncLocalStorage run, no closure per request).
-      await context.with(child ? child.context : scope.context, next);
-    } catch (err) {
+    // Not an async function: `await` would cost two more promises per request than `then`, and
+    // with a context store active every promise pays the async hooks.
+    const failed = (err: unknown): never => {
       // Only values that are not `Error`s escape Hono's compose; record them and let Hono decide.
       if (child) {
         scope.recordChildError(child.span, err);
@@ -133,18 +131,28 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
       recordRoute(c, scope);
       if (!node) runtime.end(scope, c, { statusCode: httpStatusOf(err) ?? 500 });
       throw err;
+    };
+    let chain: Promise<void>;
+    try {
+      // One context entry: the handler's context links to the request's, so entering it alone
+      // gives the chain both (no second AsyncLocalStorage run, no closure per request).
+      chain = context.with(child ? child.context : scope.context, next);
+    } catch (err) {
+      return failed(err);
     }
-    // Errors thrown by handlers reach the app's onError inside compose, which keeps them here.
-    if (c.error !== undefined) {
-      if (child) scope.recordChildError(child.span, c.error);
-      else scope.recordError(c.error);
-    }
-    child?.span.end();
-    recordRoute(c, scope);
-    if (!node) {
-      echoRequestId(c, header, scope.requestId);
-      runtime.end(scope, c, { statusCode: c.res.status, header: (n) => c.res.headers.get(n) ?? undefined });
-    }
+    return chain.then(() => {
+      // Errors thrown by handlers reach the app's onError inside compose, which keeps them here.
+      if (c.error !== undefined) {
+        if (child) scope.recordChildError(child.span, c.error);
+        else scope.recordError(c.error);
+      }
+      child?.span.end();
+      recordRoute(c, scope);
+      if (!node) {
+        echoRequestId(c, header, scope.requestId);
+        runtime.end(scope, c, { statusCode: c.res.status, header: (n) => c.res.headers.get(n) ?? undefined });
+      }
+    }, failed);
   };
 }
 
