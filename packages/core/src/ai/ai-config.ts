@@ -49,7 +49,7 @@ function readPricingFile(file: string, cwd: string): Record<string, AIPrice> {
   try {
     return validatePricing(parsed, label);
   } catch (e) {
-    throw configError('TK_CONFIG_OBJECT', { label, value: file }, (e as Error).message);
+    throw configError('TK_CONFIG_PRICING', { label, value: file }, (e as Error).message);
   }
 }
 
@@ -80,7 +80,7 @@ export function resolveAIConfig(options: { ai?: AIOptions; captureAIContent?: bo
     try {
       fromOptions = validatePricing(ai.pricing, 'options.ai.pricing');
     } catch (e) {
-      throw configError('TK_CONFIG_OBJECT', { label: 'options.ai.pricing', value: ai.pricing }, (e as Error).message);
+      throw configError('TK_CONFIG_PRICING', { label: 'options.ai.pricing', value: ai.pricing }, (e as Error).message);
     }
   }
   const max = ai.maxContentLength ?? 8192;

@@ -37,7 +37,16 @@ function candidates(model: string): string[] {
 export class PriceBook {
   private readonly cache = new Map<string, AIPrice | null>();
 
-  constructor(private readonly overrides: Record<string, AIPrice> = {}) {}
+  private readonly overridden: Set<AIPrice>;
+
+  constructor(private readonly overrides: Record<string, AIPrice> = {}) {
+    this.overridden = new Set(Object.values(overrides));
+  }
+
+  /** What a price came from, as `tracekit.cost.price_table` says it: `override`, or the shipped table's date. */
+  source(price: AIPrice): string {
+    return this.overridden.has(price) ? 'override' : PRICE_TABLE_DATE;
+  }
 
   /** The price of a model, or `undefined` when neither table knows it. */
   lookup(model: string | undefined): AIPrice | undefined {

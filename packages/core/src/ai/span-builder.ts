@@ -4,7 +4,6 @@ import type { AIRuntime } from './ai-runtime.js';
 import { contentAttribute, inputMessages, outputMessages } from './content.js';
 import { computeCost, type AICost } from './cost.js';
 import { obj } from './json-util.js';
-import { PRICE_TABLE_DATE } from './pricing.js';
 import type { AICallFacts } from './types.js';
 
 /** The span name: `{gen_ai.operation.name} {gen_ai.request.model}` (the response's model when the request named none). */
@@ -75,7 +74,7 @@ export function endAttributes(facts: AICallFacts, end: EndDetails, rt: AIRuntime
       a[TK_AI.costOutput] = cost.output;
       if (cost.cacheRead) a[TK_AI.costCacheRead] = cost.cacheRead;
       if (cost.cacheWrite) a[TK_AI.costCacheWrite] = cost.cacheWrite;
-      a[TK_AI.priceTable] = PRICE_TABLE_DATE;
+      a[TK_AI.priceTable] = rt.prices.source(price);
     } else a[TK_AI.unknownModel] = true;
   }
 

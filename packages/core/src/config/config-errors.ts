@@ -48,6 +48,7 @@ const codes = {
   // The value is a secret: the message names the option but never shows it.
   TK_CONFIG_REDACTION_KEY: (s: ValueSource) => `${s.label} is invalid: expected a secret string of at least 16 characters`,
   TK_CONFIG_FUNCTION: (s: ValueSource) => `${s.label} is invalid: expected a function`,
+  TK_CONFIG_PRICING: (s: ValueSource, reason: string) => `${s.label} is invalid: ${reason}`,
   TK_CONFIG_UNKNOWN_OPTION: (s: ValueSource, accepted: readonly string[]) =>
     `${s.label} is not an option of init(): accepted options are ${accepted.join(', ')}`,
   TK_CONFIG_UNKNOWN_ADAPTER_OPTION: (s: ValueSource, accepted: readonly string[]) =>

@@ -31,6 +31,9 @@ describe('AI options', () => {
   it('bad values fail at init() naming the option or variable', () => {
     expect(code(() => resolveConfig({}, { TRACEKIT_AI_PRICING: '/nonexistent/prices.json' }))).toContain('TRACEKIT_AI_PRICING');
     expect(code(() => resolveConfig({ ai: { pricing: { m: { input: -1, output: 1 } } } }, {}))).toContain('options.ai.pricing');
+    // One sentence: "is invalid: options.ai.pricing["m"] must be …", never "expected … must be".
+    expect(code(() => resolveConfig({ ai: { pricing: { m: { input: -1, output: 1 } } } }, {}))).toMatch(/options\.ai\.pricing is invalid: options\.ai\.pricing\["m"\] must be \{ input/);
+    expect(code(() => resolveConfig({ ai: { pricing: { m: { input: -1, output: 1 } } } }, {}))).not.toContain('expected');
     expect(code(() => resolveConfig({ ai: { providers: [{ baseURL: 'not a url', name: 'x' }] } }, {}))).toContain('options.ai.providers');
     expect(code(() => resolveConfig({ ai: { providers: [{ baseURL: 'http://x', name: 'x', api: 'cohere' as never }] } }, {}))).toContain("'openai', 'anthropic' or 'gemini'");
     expect(code(() => resolveConfig({ captureAIContent: 'yes please' as never }, {}))).toContain('options.captureAIContent');
