@@ -68,9 +68,9 @@ function otlp<T>(file: string, pick: (line: Record<string, never>) => T[]): T[] 
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).flatMap((l) => pick(JSON.parse(l) as Record<string, never>));
 }
 const logs = (dir: string) =>
-  otlp<LogRecord>(path.join(dir, '.tracekit', 'logs.jsonl'), (r) => (r.resourceLogs as Array<{ scopeLogs: Array<{ logRecords: LogRecord[] }> }>).flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
+  otlp<LogRecord>(path.join(dir, '.tracekit', 'logs.jsonl'), (r) => (r.resourceLogs as unknown as Array<{ scopeLogs: Array<{ logRecords: LogRecord[] }> }>).flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)));
 const spans = (dir: string) =>
-  otlp<Span>(path.join(dir, '.tracekit', 'traces.jsonl'), (r) => (r.resourceSpans as Array<{ scopeSpans: Array<{ spans: Span[] }> }>).flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+  otlp<Span>(path.join(dir, '.tracekit', 'traces.jsonl'), (r) => (r.resourceSpans as unknown as Array<{ scopeSpans: Array<{ spans: Span[] }> }>).flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
 const attr = (attrs: Attr[], key: string) => {
   const v = attrs.find((a) => a.key === key)?.value;
   return v ? (v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue) : undefined;
