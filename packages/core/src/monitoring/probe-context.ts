@@ -1,5 +1,6 @@
 import { activeSpan } from '../context/context.js';
 import { captureContext, type CaptureContext } from './request-context.js';
+import { activeMonitor } from './capture-snapshot.js';
 import { PROBE_HOOK } from './probe-protocol.js';
 import { SNAPSHOT_EVENT } from './snapshot-record.js';
 
@@ -19,7 +20,8 @@ function onProbeHit(snapshotId: string, probeId: string, snapshot: boolean): voi
     if (typeof snapshotId !== 'string' || typeof probeId !== 'string') return;
     if (taken.size >= MAX_TAKEN) taken.delete(taken.keys().next().value as string);
     taken.set(snapshotId, captureContext());
-    if (snapshot) activeSpan()?.addEvent(SNAPSHOT_EVENT, { 'tracekit.snapshot.id': snapshotId, 'tracekit.probe.id': probeId });
+    // With the global capture budget spent the main thread will drop this capture: no event pointing at nothing.
+    if (snapshot && activeMonitor()?.full !== true) activeSpan()?.addEvent(SNAPSHOT_EVENT, { 'tracekit.snapshot.id': snapshotId, 'tracekit.probe.id': probeId });
   } catch {
     // Never into the app.
   }

@@ -351,7 +351,8 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       a.hits++;
       a.lastHit = now;
       const id = snapshotId();
-      await takeContext(frame, id, a.spec.id, !a.template);
+      // Sent now and awaited after the reads: pipelined with them, it adds little to the pause.
+      const contextTaken = takeContext(frame, id, a.spec.id, !a.template);
       const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, snapshotId: id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
       if (a.template) {
         let text = '';
@@ -395,6 +396,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
         }
         hit.values = values;
       }
+      await contextTaken;
       hit.omissions = walker.omissions;
       hit.omittedTotal = walker.omittedTotal;
       hit.frames = params.callFrames.slice(0, 20).map((f) => ({
@@ -438,6 +440,8 @@ async function coolDown(a: Armed): Promise<void> {
 function evaluateToValue(r: Read): SnapshotValue {
   if (!r.primitive) return { $type: 'Object' };
   const v = r.value;
+  // `a || b` whose chosen side went through a getter or a Proxy: marked, never "undefined".
+  if (r.unreadable) return r.unreadable === 'proxy' ? { $omitted: 'proxy', $type: 'Proxy' } : { $omitted: 'getter' };
   if (v === undefined) return { $type: 'undefined' };
   if (typeof v === 'bigint') return { $type: 'bigint', value: v.toString() };
   return v;
