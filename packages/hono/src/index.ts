@@ -140,6 +140,8 @@ export function hono(options: HonoOptions = {}): MiddlewareHandler {
     } catch (err) {
       return failed(err);
     }
+    // Hono's compose always returns a promise; anything else (a custom `next`) is wrapped, as `await` would.
+    if (!(chain instanceof Promise)) chain = Promise.resolve(chain);
     return chain.then(() => {
       // Errors thrown by handlers reach the app's onError inside compose, which keeps them here.
       if (c.error !== undefined) {
