@@ -211,6 +211,20 @@ describe('options and nesting', () => {
     });
   });
 
+  it('getRequestScope gives the request\'s scope in the handler (its ID is the one echoed), and undefined for an ignored request', async () => {
+    const app = new Hono();
+    app.use(tracekit.hono({ ignore: '/health' }));
+    app.get('/users/:id', (c) => c.text(tracekit.getRequestScope(c)?.requestId ?? 'none'));
+    app.get('/health', (c) => c.text(tracekit.getRequestScope(c) === undefined ? 'untraced' : 'traced'));
+    await withServer(app, async (base) => {
+      const res = await fetch(`${base}/users/1`);
+      const body = await res.text();
+      expect(body).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-request-id')).toBe(body);
+      expect(await (await fetch(`${base}/health`)).text()).toBe('untraced');
+    });
+  });
+
   it('rejects bad options when the middleware is created', () => {
     expect(() => tracekit.hono({ requestHook: 'nope' as never })).toThrow(/requestHook/);
   });
