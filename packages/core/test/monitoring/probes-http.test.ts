@@ -136,6 +136,7 @@ describe('line probes inside a traced request (Express, child process, built pac
     { name: 'SIGTERM (TraceKit alone)', signal: 'SIGTERM', expect: { code: null, signal: 'SIGTERM' } },
     { name: 'SIGINT (TraceKit alone)', signal: 'SIGINT', expect: { code: null, signal: 'SIGINT' } },
     { name: 'SIGTERM with the app exiting', signal: 'SIGTERM', env: { TK_APP_SIGTERM: '1' }, expect: { code: 0, signal: null } },
+    { name: 'SIGTERM with the app closing its server (a graceful stop)', signal: 'SIGTERM', env: { TK_APP_SIGTERM: 'close' }, expect: { code: 0, signal: null } },
     { name: 'process.exit()', env: { TK_ENDING: 'exit' }, expect: { code: 0, signal: null } },
     { name: 'natural exit', env: { TK_ENDING: 'natural' }, expect: { code: 0, signal: null } },
     { name: 'shutdown()', env: { TK_ENDING: 'shutdown' }, expect: { code: 0, signal: null } },
