@@ -222,6 +222,9 @@ describe('options and nesting', () => {
       expect(body).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.headers.get('x-request-id')).toBe(body);
       expect(await (await fetch(`${base}/health`)).text()).toBe('untraced');
+      // The traced request's SERVER span, before the next test resets the spans.
+      const [span] = await serverSpans(1);
+      expect(span?.attributes['tracekit.request_id']).toBe(body);
     });
   });
 
