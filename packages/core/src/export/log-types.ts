@@ -18,6 +18,11 @@ export interface LogRecordData {
   attributes: Attributes;
   traceId?: string;
   spanId?: string;
+  /**
+   * Set by a producer that already redacted the body field by field with the same redactor (the
+   * snapshot walker): the pipeline then redacts only the attributes, not the body a second time.
+   */
+  bodyRedacted?: true;
 }
 
 /** Sends batches of log records somewhere. */

@@ -59,6 +59,8 @@ export function snapshotRecord(id: string, time: number, source: SnapshotSource,
     severityNumber: SEVERITY.INFO,
     severityText: 'INFO',
     body: JSON.stringify(walked.value),
+    // The walker redacted every field with the client's redactor (key names and value patterns).
+    bodyRedacted: true,
     attributes,
     traceId: context.traceId,
     spanId: context.spanId,

@@ -176,7 +176,7 @@ export function createRedactor(config: RedactionConfig, maxBodyBytes = 4096): Re
     },
     log(record: LogRecordData) {
       record.attributes = redactAttributes(record.attributes, false);
-      if (record.body !== undefined && record.body !== null) record.body = redactValue(PLAIN, record.body);
+      if (record.body !== undefined && record.body !== null && record.bodyRedacted !== true) record.body = redactValue(PLAIN, record.body);
     },
     attributes: (attributes: Attributes) => redactAttributes(attributes, false),
     text: scan,

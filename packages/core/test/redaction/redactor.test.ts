@@ -185,4 +185,11 @@ describe('log records (events, snapshots)', () => {
     expect(record.body).toBe('{"secret":"[REDACTED]","ok":1}');
     expect(attributes['tracekit.event.properties.api_key']).toBe('k-1');
   });
+
+  it('a body its producer already redacted field by field (a snapshot) is not scanned again; its attributes still are', () => {
+    const record: LogRecordData = { time: 0, eventName: 'tracekit.snapshot', severityNumber: 9, severityText: 'INFO', body: '{"password":"***","note":"kept as the walker left it"}', bodyRedacted: true, attributes: { api_key: 'k-2' } };
+    redactor('remove').log(record);
+    expect(record.body).toBe('{"password":"***","note":"kept as the walker left it"}');
+    expect(record.attributes).toEqual({ api_key: '[REDACTED]' });
+  });
 });
