@@ -11,7 +11,6 @@
 // Each line times the same work as that request does, on the same data; "per request" lines
 // count both spans (SERVER + handler).
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +18,7 @@ import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { context, trace, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import * as tk from '@tracekit/core/adapter';
+import { fakeRequest, FakeResponse } from './lib/fake-http.mjs';
 
 const asJson = process.argv.includes('--json');
 const REPS = 5;
@@ -28,27 +28,6 @@ const REPS = 5;
 const TICK = Number(process.env.TICK ?? 32);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-ledger-'));
 
-function fakeRequest(i) {
-  return {
-    method: 'GET',
-    url: `/users/${i % 1000}`,
-    httpVersion: '1.1',
-    headers: { host: '127.0.0.1:3000', 'user-agent': 'autocannon/9.0.0', accept: '*/*', connection: 'keep-alive' },
-    socket: { localPort: 3000, remoteAddress: '127.0.0.1' },
-  };
-}
-
-class FakeResponse extends EventEmitter {
-  statusCode = 200;
-  headers = {};
-  writableFinished = false;
-  setHeader(k, v) {
-    this.headers[k] = v;
-  }
-  getHeader(k) {
-    return this.headers[k];
-  }
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

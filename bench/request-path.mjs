@@ -12,13 +12,13 @@
 // the file store.
 import { spawn } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, trace } from '@opentelemetry/api';
 import * as tracekit from '@tracekit/core/adapter';
+import { fakeRequest, FakeResponse } from './lib/fake-http.mjs';
 
 const N = Number(process.env.N ?? 100_000);
 // Requests per turn of the event loop: a loaded server reads a few sockets per turn, and work
@@ -31,27 +31,6 @@ const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const wanted = (label) => only === undefined || (only.startsWith('=') ? label === only.slice(1) : label.includes(only));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-path-'));
 
-function fakeRequest(i) {
-  return {
-    method: 'GET',
-    url: `/users/${i % 1000}`,
-    httpVersion: '1.1',
-    headers: { host: '127.0.0.1:3000', 'user-agent': 'autocannon/9.0.0', accept: '*/*', connection: 'keep-alive' },
-    socket: { localPort: 3000, remoteAddress: '127.0.0.1' },
-  };
-}
-
-class FakeResponse extends EventEmitter {
-  statusCode = 200;
-  headers = {};
-  writableFinished = false;
-  setHeader(k, v) {
-    this.headers[k] = v;
-  }
-  getHeader(k) {
-    return this.headers[k];
-  }
-}
 
 function report(label, cpuUs, wallUs, extra = '') {
   console.log(`${label.padEnd(52)} ${cpuUs.toFixed(2).padStart(6)} µs CPU  ${wallUs.toFixed(2).padStart(6)} µs wall per request${extra}`);
