@@ -18,7 +18,7 @@ import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { context, trace, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import * as tk from '@tracekit/core/adapter';
-import { fakeRequest, FakeResponse } from './lib/fake-http.mjs';
+import { fakeRequest, FakeResponse, tracedRequest } from './lib/fake-http.mjs';
 
 const asJson = process.argv.includes('--json');
 const REPS = 5;
@@ -203,22 +203,7 @@ async function whole(label, options, n = 100_000) {
   await tk.shutdown();
   tk.init({ serviceName: 'bench', handleShutdown: false, file: path.join(dir, 'traces.jsonl'), maxQueueSize: 1_000_000, maxBatchSize: 512, ...options });
   const runtime = tk.createAdapter('bench');
-  const one = (i) => {
-    const req = reqs[i % 1000];
-    const res = new FakeResponse();
-    const scope = runtime.start(req, tk.nodeRequestInfo(req));
-    if (!scope) return;
-    res.setHeader(runtime.requestIdHeader, scope.requestId);
-    tk.endWithNodeResponse(runtime, scope, res);
-    scope.run(() => {
-      scope.setRoute('/users/:id');
-      scope.setHandler('getUser');
-      const child = scope.startChild('handler getUser', { 'code.function.name': 'getUser', 'http.route': '/users/:id' });
-      child.span.end();
-    });
-    res.writableFinished = true;
-    res.emit('finish');
-  };
+  const one = (i) => tracedRequest(tk, runtime, reqs[i % 1000]);
   for (let i = 0; i < 20_000; i++) one(i);
   await tk.flush();
   const cpus = [];

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, trace } from '@opentelemetry/api';
 import * as tracekit from '@tracekit/core/adapter';
-import { fakeRequest, FakeResponse } from './lib/fake-http.mjs';
+import { fakeRequest, FakeResponse, tracedRequest } from './lib/fake-http.mjs';
 
 const N = Number(process.env.N ?? 100_000);
 // Requests per turn of the event loop: a loaded server reads a few sockets per turn, and work
@@ -50,22 +50,7 @@ async function measureOne(label, options) {
   await tracekit.shutdown();
   tracekit.init({ serviceName: 'bench', handleShutdown: false, file: path.join(dir, `${label.replace(/\W+/g, '-')}.jsonl`), maxQueueSize: 1_000_000, maxBatchSize: 512, ...options });
   const runtime = tracekit.createAdapter('bench');
-  const one = (i) => {
-    const req = fakeRequest(i);
-    const res = new FakeResponse();
-    const scope = runtime.start(req, tracekit.nodeRequestInfo(req));
-    if (!scope) return;
-    res.setHeader(runtime.requestIdHeader, scope.requestId);
-    tracekit.endWithNodeResponse(runtime, scope, res);
-    scope.run(() => {
-      scope.setRoute('/users/:id');
-      scope.setHandler('getUser');
-      const child = scope.startChild('handler getUser', { 'code.function.name': 'getUser', 'http.route': '/users/:id' });
-      child.span.end();
-    });
-    res.writableFinished = true;
-    res.emit('finish');
-  };
+  const one = (i) => tracedRequest(tracekit, runtime, fakeRequest(i));
   for (let i = 0; i < 20_000; i++) one(i);
   await tracekit.flush();
   const cpu0 = process.cpuUsage();

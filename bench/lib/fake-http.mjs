@@ -25,3 +25,22 @@ export class FakeResponse extends EventEmitter {
     return this.headers[k];
   }
 }
+
+/**
+ * One traced request through the shared adapter runtime, as an adapter drives it: start, echo
+ * the request ID, end with the response, route and handler span inside the request's context,
+ * then the response finishes. `tk` is `@tracekit/core/adapter`.
+ */
+export function tracedRequest(tk, runtime, req) {
+  const res = new FakeResponse();
+  const scope = runtime.start(req, tk.nodeRequestInfo(req));
+  if (!scope) return;
+  res.setHeader(runtime.requestIdHeader, scope.requestId);
+  tk.endWithNodeResponse(runtime, scope, res);
+  scope.run(() => {
+    scope.setRoute('/users/:id');
+    scope.startHandler('getUser').span.end();
+  });
+  res.writableFinished = true;
+  res.emit('finish');
+}
