@@ -22,9 +22,8 @@
 // Needs the built packages: npm run build (or cd packages/core && npx tsup; same for express).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { inProcessRequest, NullSocket } from './lib/in-process-http.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -46,44 +45,10 @@ const VARIANTS = {
   'rate 0, no tail': { sampleRate: 0, keepErrors: false },
 };
 
-/** A socket stand-in: takes every write at once, so `finish` fires as on a fast connection. */
-class NullSocket extends Writable {
-  constructor() {
-    super();
-    this.remoteAddress = '127.0.0.1';
-    this.localPort = 3000;
-    this.encrypted = false;
-  }
-  _write(_chunk, _enc, cb) {
-    cb();
-  }
-  setTimeout() {}
-  setNoDelay() {}
-  setKeepAlive() {}
-  cork() {}
-  uncork() {}
-  destroySoon() {}
-}
 
 const HEADERS = { host: 'localhost:3000', 'user-agent': 'autocannon/9', accept: 'application/json', connection: 'keep-alive' };
 
-function oneRequest(handler, socket) {
-  return new Promise((resolve) => {
-    const req = new http.IncomingMessage(socket);
-    req.method = 'GET';
-    req.url = '/users/42?fields=name';
-    req.httpVersion = '1.1';
-    req.headers = HEADERS;
-    req.push(null);
-    const res = new http.ServerResponse(req);
-    res.assignSocket(socket);
-    res.on('finish', () => {
-      res.detachSocket(socket);
-      resolve();
-    });
-    handler(req, res);
-  });
-}
+const oneRequest = (handler, socket) => inProcessRequest(handler, socket, '/users/42?fields=name', HEADERS);
 
 async function run(handler, socket, n) {
   for (let i = 0; i < n; i++) {

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inProcessRequest, NullSocket } from './lib/in-process-http.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -117,18 +118,10 @@ function run(mode) {
   return JSON.parse(r.stdout);
 }
 
-/** A socket stand-in: takes every write at once, so `finish` fires as on a fast connection. */
-async function nullSocket() {
-  const { Writable } = await import('node:stream');
-  const socket = new Writable({ write: (_c, _e, cb) => cb() });
-  Object.assign(socket, { remoteAddress: '127.0.0.1', localPort: 3000, encrypted: false, setTimeout() {}, setNoDelay() {}, setKeepAlive() {}, destroySoon() {} });
-  return socket;
-}
 
 async function requestCpu(variant) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-snap-srv-'));
   process.chdir(dir);
-  const http = await import('node:http');
   const tracekit = await import('@tracekit/express');
   tracekit.init({ handleShutdown: false, exporter: 'none', serviceName: 'bench', codeMonitoring: variant !== 'off' });
   const { default: express } = await import('express');
@@ -149,24 +142,9 @@ async function requestCpu(variant) {
     fs.writeFileSync(m.config.breakpointsFile, JSON.stringify(doc));
     await m.pollFile();
   }
-  const socket = await nullSocket();
+  const socket = new NullSocket();
   const headers = { host: 'localhost:3000', 'user-agent': 'bench', accept: 'application/json' };
-  const one = () =>
-    new Promise((resolve) => {
-      const req = new http.IncomingMessage(socket);
-      req.method = 'GET';
-      req.url = '/orders/7';
-      req.httpVersion = '1.1';
-      req.headers = headers;
-      req.push(null);
-      const res = new http.ServerResponse(req);
-      res.assignSocket(socket);
-      res.on('finish', () => {
-        res.detachSocket(socket);
-        resolve();
-      });
-      app(req, res);
-    });
+  const one = () => inProcessRequest(app, socket, '/orders/7', headers);
   const runN = async (n) => {
     for (let i = 0; i < n; i++) {
       await one();
