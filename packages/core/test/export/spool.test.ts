@@ -95,6 +95,8 @@ describe('disk spool (in process)', () => {
     const client = init({ exporter: 'otlp', endpoint: url, spoolDir: dir, spoolMaxAgeMs: 5 * 60_000, spoolMaxBytes: Math.floor(bytes * 1.5), handleShutdown: false, retryInitialDelayMs: 60_000 }, { env: {} });
     await waitFor(() => client.stats().spansSpoolDropped === 54, 5000, 'dropped by bounds');
     expect(client.stats()).toMatchObject({ spoolFiles: 1, spansSpoolDropped: 54 });
+    // The counters move when a drop is decided; the file itself goes with an asynchronous unlink.
+    await waitFor(() => !fs.existsSync(path.join(dir, a.name)), 5000, 'the older file removed');
     // (b may be claimed by a replay attempt against the refusing endpoint at this moment)
     expect(spoolFiles(dir).map((n) => n.replace(/\.claim-\d+$/, ''))).toEqual([b.name]);
     expect(fs.existsSync(path.join(dir, a.name))).toBe(false);
