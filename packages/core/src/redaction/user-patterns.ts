@@ -132,6 +132,7 @@ function probeCharacters(source: string): string[] {
 
 const PROBE_LENGTH = 20_000;
 const PROBE_TIMEOUT_MS = 100;
+const PROBE_ATTEMPTS = 3;
 let probeContext: vm.Context | undefined;
 const vetted = new Set<string>();
 
@@ -151,13 +152,20 @@ function probe(re: RegExp): string | undefined {
   }
   const script = new vm.Script('for (const s of inputs) { re.lastIndex = 0; s.replace(re, ""); }');
   for (const input of inputs) {
-    probeContext.re = new RegExp(re.source, re.flags);
-    probeContext.inputs = [input];
-    try {
-      script.runInContext(probeContext, { timeout: PROBE_TIMEOUT_MS });
-    } catch {
-      return input;
+    // A catastrophic pattern times out every time; a linear one only when the machine stalled
+    // the process (a loaded CI box): so only three timeouts in a row condemn it.
+    let timeouts = 0;
+    while (timeouts < PROBE_ATTEMPTS) {
+      probeContext.re = new RegExp(re.source, re.flags);
+      probeContext.inputs = [input];
+      try {
+        script.runInContext(probeContext, { timeout: PROBE_TIMEOUT_MS });
+        break;
+      } catch {
+        timeouts++;
+      }
     }
+    if (timeouts === PROBE_ATTEMPTS) return input;
   }
   return undefined;
 }
