@@ -34,18 +34,21 @@ export function dropOwnFrames(frames: readonly StackFrame[], isOwn: OwnFileTest)
   return frames.filter((frame) => !isOwn(frame.file));
 }
 
-/** The directory of this module as V8 reports it, found from a stack trace so it works in ESM, CommonJS and under test runners alike. */
-function thisModuleDir(): string | undefined {
+/**
+ * The directory of the module that calls this, as V8 reports it, found from a stack trace so it
+ * works in ESM, CommonJS, bundles and under test runners alike.
+ */
+export function callerModuleDir(): string | undefined {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   // The app may have set the limit to 0; one frame is all this needs.
   Error.stackTraceLimit = 10;
   try {
-    Error.captureStackTrace(holder, thisModuleDir);
+    Error.captureStackTrace(holder, callerModuleDir);
   } finally {
     Error.stackTraceLimit = limit;
   }
-  // The caller of thisModuleDir is this module's own top-level code (or defaultOwnFileTest).
+  // The first frame left is the caller's (here: this module's own defaultOwnFileTest).
   const frame = parseStack(holder.stack ?? '').find((f) => f.line !== undefined && f.file !== '<anonymous>');
   return frame ? path.dirname(frame.file) : undefined;
 }
@@ -55,7 +58,7 @@ let defaultTest: OwnFileTest | undefined;
 /** The own-file test for the running copy of `@tracekit/core`, computed once. */
 export function defaultOwnFileTest(): OwnFileTest {
   if (!defaultTest) {
-    const dir = thisModuleDir();
+    const dir = callerModuleDir();
     defaultTest = dir ? ownFileTest(dir) : () => false;
   }
   return defaultTest;

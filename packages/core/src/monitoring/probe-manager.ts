@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/config.js';
 import { debug, warnOnce } from '../diag.js';
-import { parseStack } from '../errors/parse-stack.js';
+import { callerModuleDir } from '../errors/own-frames.js';
 import { fileInside, parseLocation } from './breakpoints-file.js';
 import { ExpressionError, parseExpression, parseTemplate } from './expression.js';
 import type { ProbeEntry } from './model.js';
@@ -31,26 +31,13 @@ export function probeRefusal(): string | undefined {
   return undefined;
 }
 
-/** The directory of this module as V8 reports it (works in ESM, CommonJS and bundles). */
-function moduleDir(): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 10;
-  try {
-    Error.captureStackTrace(holder, moduleDir);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  const frame = parseStack(holder.stack ?? '').find((f) => f.line !== undefined && f.file !== '<anonymous>');
-  return frame ? path.dirname(frame.file) : undefined;
-}
 
 let cachedWorkerFile: string | null | undefined;
 
 /** `probe-worker.js` (or `.cjs`) beside the running build; from source, the package's built copy. */
 export function workerFile(): string | undefined {
   if (cachedWorkerFile !== undefined) return cachedWorkerFile ?? undefined;
-  const dir = moduleDir();
+  const dir = callerModuleDir();
   const candidates = dir ? [path.join(dir, 'probe-worker.js'), path.join(dir, 'probe-worker.cjs'), path.join(dir, '..', '..', 'dist', 'probe-worker.js')] : [];
   cachedWorkerFile = candidates.find((f) => fs.existsSync(f)) ?? null;
   return cachedWorkerFile ?? undefined;
