@@ -122,8 +122,20 @@ describe('what is recorded', () => {
     expect(audit.status?.code).toBe(2);
     expect(audit.events.map((e) => [e.name, e.attributes['exception.type'], e.attributes['exception.message']])).toEqual([['exception', 'TypeError', 'no user to audit']]);
     const totals = readLogs(path.join(store, 'logs.jsonl')).filter((l) => l.eventName === 'tracekit.function_calls' && l.spanId === handler.spanId);
-    expect(totals).toHaveLength(1);
-    const fns = (JSON.parse(totals[0]!.body) as Array<{ function: string; file: string; line: number; count: number; errors: number }>).map(({ function: f, file, line, count, errors }) => ({ f, file, line, count, errors }));
+    // One record per flush that saw the span's calls: usually one, two when a flush fell between them (a loaded machine).
+    expect(totals.length).toBeGreaterThanOrEqual(1);
+    const merged = new Map<string, { f: string; file: string; line: number; count: number; errors: number }>();
+    for (const record of totals) {
+      for (const { function: f, file, line, count, errors } of JSON.parse(record.body) as Array<{ function: string; file: string; line: number; count: number; errors: number }>) {
+        const key = `${f} ${file}:${line}`;
+        const had = merged.get(key);
+        if (had) {
+          had.count += count;
+          had.errors += errors;
+        } else merged.set(key, { f, file, line, count, errors });
+      }
+    }
+    const fns = [...merged.values()];
     expect(fns.sort((a, b) => a.f.localeCompare(b.f))).toEqual([
       { f: 'audit', file: 'users.js', line: 12, count: 1, errors: 0 },
       { f: 'findUser', file: 'users.js', line: 7, count: 1, errors: 0 },
