@@ -22,9 +22,9 @@ interface Result {
 }
 
 /** Runs the tracekit command from source (through tsx) in `cwd`; `onStdout` may act on the output as it comes. */
-function tracekit(cwd: string, args: string[], onStdout?: (text: string, child: import('node:child_process').ChildProcess) => void): Promise<Result> {
+function tracekit(cwd: string, args: string[], onStdout?: (text: string, child: import('node:child_process').ChildProcess) => void, env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], { cwd, env: { ...process.env, TRACEKIT_TRACE_CACHE: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], { cwd, env: { ...process.env, TRACEKIT_TRACE_CACHE: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -177,10 +177,14 @@ describe('tracekit run', () => {
     expect(result.code).toBe(7);
   });
 
-  it('runs TypeScript through tsx', async () => {
-    const result = await tracekit(path.join(FIXTURES, 'run-app'), ['run', 'app-ts.ts', 'Ada']);
+  it('runs TypeScript through tsx, recording the app\'s functions and none of esbuild\'s helpers (__name)', async () => {
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-run-ts-'));
+    const file = path.join(store, 'events.jsonl');
+    const result = await tracekit(path.join(FIXTURES, 'run-app'), ['run', '--events', 'app-ts.ts', 'Ada'], undefined, { TRACEKIT_FILE: file });
     expect(result.stdout).toBe('hello, Ada\n');
     expect(result.code).toBe(0);
+    const enters = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.event === 'ENTER');
+    expect(enters.map((r) => `${r.function as string} ${r.module as string}:${r.line as number}`)).toEqual(['Greeter.constructor app-ts.ts:3', 'Greeter.greet app-ts.ts:4']);
   });
 
   it('passes signals to the app', async () => {

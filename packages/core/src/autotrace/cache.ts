@@ -4,7 +4,7 @@ import path from 'node:path';
 import { VERSION } from '../version.js';
 
 /** Bumped whenever the transform's output changes, so old cache entries are never used. */
-export const TRANSFORM_VERSION = 3;
+export const TRANSFORM_VERSION = 4;
 
 /**
  * The on-disk cache of instrumented files: `node_modules/.cache/tracekit/` under the app root

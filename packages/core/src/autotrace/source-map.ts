@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import remapping from '@jridgewell/remapping';
-import { LEAST_UPPER_BOUND, originalPositionFor, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping';
+import { decodedMappings, LEAST_UPPER_BOUND, originalPositionFor, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping';
 
 /** A source map the file already carries (a compiler's, or tsx's inline one), and where its comment is. */
 export interface InputMap {
@@ -65,6 +65,38 @@ export class OriginalPositions {
     input: InputMap | undefined,
   ) {
     this.tracer = input ? new TraceMap(input.map) : undefined;
+  }
+
+  /**
+   * Whether any code between two generated positions (1-based lines, 0-based columns, end
+   * excluded) maps back to an original source. Code a compiler wrote on its own (esbuild's
+   * `__name`, `__defProp`, `__export`, `__publicField` helpers) has no mapping. Without a map
+   * of its own, everything in the file is its own source.
+   */
+  /**
+   * Whether the map marks positions inside lines (compilers map each token), rather than only
+   * where lines start (webpack's `cheap` maps): only then does a function's own range tell.
+   */
+  get fineGrained(): boolean {
+    if (this.fine === undefined) this.fine = this.tracer !== undefined && decodedMappings(this.tracer).some((segments) => segments.length > 1);
+    return this.fine;
+  }
+
+  private fine: boolean | undefined;
+
+  mapsRange(startLine: number, startColumn: number, endLine: number, endColumn: number): boolean {
+    if (!this.tracer) return true;
+    const lines = decodedMappings(this.tracer);
+    for (let l = startLine; l <= endLine && l <= lines.length; l++) {
+      const segments = lines[l - 1];
+      if (!segments) continue;
+      for (const seg of segments) {
+        if (l === startLine && seg[0] < startColumn) continue;
+        if (l === endLine && seg[0] >= endColumn) break;
+        if (seg.length >= 4) return true;
+      }
+    }
+    return false;
   }
 
   at(line: number, column: number): { file: string; line: number; column: number } {

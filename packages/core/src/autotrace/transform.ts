@@ -2,7 +2,7 @@ import { Parser } from 'acorn';
 import { fullAncestor } from 'acorn-walk';
 import { pathToFileURL } from 'node:url';
 import MagicString from 'magic-string';
-import { describeFunction, type AnyNode, type FunctionKind } from './function-names.js';
+import { describeFunction, renamedClasses, type AnyNode, type FunctionKind } from './function-names.js';
 import type { SourceMapInput } from '@jridgewell/trace-mapping';
 import { composeMaps, OriginalPositions, readInputMap } from './source-map.js';
 
@@ -99,6 +99,22 @@ function varFunctionClash(body: AnyNode): boolean {
 }
 
 /**
+ * Whether a function is the file's own code rather than one its compiler wrote, judged by the
+ * file's source map (true without one). A compiler's helpers (esbuild's, so tsx's, `__name`,
+ * `__publicField`, `__export`, `__copyProps`...) have no mapping anywhere in them; a wrapper
+ * around the file's code (tsx's `(()=>{ ... })()` around a CommonJS module) has mappings inside
+ * but none on its own line up to its body. With a map that only marks where lines start, a
+ * function's own range has no mapping when it starts mid-line: only its line is looked at then.
+ */
+function ownSource(fn: AnyNode, positions: OriginalPositions): boolean {
+  const start = fn.loc!.start;
+  const end = fn.loc!.end;
+  const body = (fn.body as AnyNode).loc!.start;
+  if (!positions.mapsRange(start.line, 0, body.line, body.column + 1)) return false;
+  return !positions.fineGrained || positions.mapsRange(start.line, start.column, end.line, end.column);
+}
+
+/**
  * Turns a module's source into instrumented source. Each function body is wrapped, not the
  * function object: the function keeps its identity, `this`, `arguments`, `length`, `name`,
  * `new.target`, `super`, hoisting and its module's live bindings. The body becomes
@@ -110,7 +126,9 @@ function varFunctionClash(body: AnyNode): boolean {
  * where they were even without source maps. Function IDs come from a hoisted per-file function,
  * so a function called during a circular import, before its module has run, still records.
  * Getters and setters are left alone unless `accessors` is set, as are bodies where a
- * `var` and a function declaration share a name (moving them into a block would be a syntax error).
+ * `var` and a function declaration share a name (moving them into a block would be a syntax error),
+ * and, in a file with a source map, functions with no mapping back to its source: the helpers
+ * a compiler adds (esbuild's and so tsx's `__name`, `__publicField`, `__export`...).
  */
 export function transformSource(input: TransformInput): TransformResult {
   const { code, file } = input;
@@ -136,6 +154,7 @@ export function transformSource(input: TransformInput): TransformResult {
   const returns: Array<{ node: AnyNode; fn: AnyNode; depth: number }> = [];
   let skipped = 0;
   const rec = RECORDER_GLOBAL;
+  const renamed = renamedClasses(ast, code);
 
   fullAncestor(ast, (node: AnyNode, _state: unknown, ancestors: AnyNode[]) => {
     if (node.type === 'ReturnStatement' && node.argument) {
@@ -149,10 +168,11 @@ export function transformSource(input: TransformInput): TransformResult {
       return;
     }
     if (!FUNCTION_TYPES.has(node.type)) return;
-    const { name, kind } = describeFunction(ancestors, code);
+    const { name, kind } = describeFunction(ancestors, code, renamed);
     if ((kind === 'getter' || kind === 'setter') && !input.accessors) return;
     if (input.select && !input.select(name)) return;
     if (serializedArgument(node, ancestors[ancestors.length - 2])) return;
+    if (!ownSource(node, positions)) return;
     const body = node.body as AnyNode;
     if (body.type === 'BlockStatement' && varFunctionClash(body)) {
       skipped++;

@@ -94,6 +94,37 @@ describe('what is recorded', () => {
     ]);
   });
 
+  it('TypeScript through tsx: esbuild\'s helpers and tsx\'s CommonJS wrapper are not recorded; __name(fn, "x") functions keep their names', async () => {
+    const store = tempStore();
+    const dir = path.join(FIXTURES, 'tsx-helpers');
+    const run = await runNode(dir, [...tracedFlags(true), 'main.ts'], { TRACEKIT_FILE: path.join(store, 'traces.jsonl') });
+    expect(run.stdout).toBe('total 10.8\n');
+    expect(run.code).toBe(0);
+    // No span in this script: every call is in the records without a span, one per flush that saw calls.
+    const totals = readLogs(path.join(store, 'logs.jsonl')).filter((l) => l.eventName === 'tracekit.function_calls');
+    expect(totals.length).toBeGreaterThanOrEqual(1);
+    const counts = new Map<string, number>();
+    for (const record of totals) {
+      for (const f of JSON.parse(record.body) as Array<{ function: string; file: string; line: number; count: number }>) {
+        const key = `${f.function} ${f.file}:${f.line}`;
+        counts.set(key, (counts.get(key) ?? 0) + f.count);
+      }
+    }
+    expect([...counts].sort(([a], [b]) => a.localeCompare(b))).toEqual([
+      // The constructor esbuild writes for a field under useDefineForClassFields: false, at the class.
+      ['Cart.add cart.ts:8', 2],
+      ['Cart.constructor cart.ts:3', 1],
+      ['Cart.total cart.ts:13', 1],
+      ['desc.value logged.ts:7', 2],
+      ['double cart.ts:18', 1],
+      ['logged logged.ts:4', 1],
+      ['pricing.discount cart.ts:20', 1],
+      ['rate tax.cts:2', 1],
+      ['this.items.reduce callback cart.ts:14', 2],
+      ['withTax tax.cts:3', 1],
+    ]);
+  });
+
   it('Express with a nested router: slow and throwing calls become INTERNAL spans under the handler, the rest per-span totals', async () => {
     const store = tempStore();
     const file = path.join(store, 'traces.jsonl');

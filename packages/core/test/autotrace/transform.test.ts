@@ -76,6 +76,28 @@ describe('transformSource', () => {
     expect(out.ok && out.functions.map((f) => f.name)).toEqual(['b']);
   });
 
+  it('names a function wrapped in esbuild\'s __name(fn, "name") as if it stood in the call\'s place, a renamed class by its given name', () => {
+    const out = tx(
+      'const double = __name((n) => n * 2, "double");\nconst api = { list: __name(() => [], "list") };\nexports.run = __name(function () {}, "run");\nfoo(__name2(() => 1, "given"));\nconst _Cart = class _Cart { add() {} };\n__name(_Cart, "Cart");\n',
+    );
+    expect(out.functions.map((f) => `${f.kind} ${f.name}:${f.line}`)).toEqual(['arrow double:1', 'arrow api.list:2', 'expression exports.run:3', 'arrow given:4', 'method Cart.add:5']);
+  });
+
+  it('leaves out functions with no mapping back to the source: a compiler\'s helpers and its wrapper around a module', () => {
+    // Line 1: an unmapped helper and the opening of a wrapper; lines 2 and 3 map to lines 1 and 2 of src/a.ts, token by token.
+    const map = { version: 3, sources: ['../src/a.ts'], names: [], mappings: ';AAAA,SAAS;AACT,MAAM,IAAI' };
+    const code = `var __name=(t,v)=>t;(()=>{\nfunction a() {}\nconst b = () => 1;\n})();\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+    const out = transformSource({ code, file: '/app/dist/a.js', format: 'commonjs' });
+    expect(out.ok && out.functions.map((f) => `${f.name} ${f.file}:${f.line}`)).toEqual(['a /app/src/a.ts:1', 'b /app/src/a.ts:2']);
+  });
+
+  it('with a map that marks only where lines start, a function that starts mid-line is kept', () => {
+    const map = { version: 3, sources: ['../src/a.ts'], names: [], mappings: 'AAAA;AACA' };
+    const code = `const a = () => 0;\nconst b = function () {};\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+    const out = transformSource({ code, file: '/app/dist/a.js', format: 'commonjs' });
+    expect(out.ok && out.functions.map((f) => `${f.name} ${f.file}:${f.line}`)).toEqual(['a /app/src/a.ts:1', 'b /app/src/a.ts:2']);
+  });
+
   it('maps function lines through the file\'s own source map', () => {
     // A one-line "compiled" file whose map sends column 0 to line 7 and column 20 to line 9 of src/a.ts.
     const map = { version: 3, sources: ['../src/a.ts'], names: [], mappings: 'AAMA,oBAEA' };
