@@ -51,7 +51,8 @@ export function instrumentRegistration(): void {
     if (!id.endsWith(`${path.sep}route.js`)) continue;
     const exported = cache[id]?.exports as unknown;
     const proto = typeof exported === 'function' ? (exported as { prototype?: Record<string, unknown> }).prototype : undefined;
-    if (proto && typeof proto.dispatch === 'function' && typeof proto._handlesMethod === 'function') patchRegistration(proto);
+    // Express 5's router names it `_handlesMethod`, Express 4 `_handles_method`.
+    if (proto && typeof proto.dispatch === 'function' && (typeof proto._handlesMethod === 'function' || typeof proto._handles_method === 'function')) patchRegistration(proto);
   }
 }
 
