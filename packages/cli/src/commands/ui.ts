@@ -11,7 +11,8 @@ The local viewer and an OTLP/HTTP receiver on one port.
 
 Options:
   --port <n>       port (default 4318, the OTLP/HTTP default, so SDKs send here unconfigured)
-  --host <addr>    address to listen on (default 127.0.0.1; anything else is reachable from the network)
+  --host <addr>    address to listen on (default 127.0.0.1 and ::1, so localhost works; anything
+                   but loopback is reachable from the network)
   --dir <folder>   the store folder to load, follow and append to (default: the folder of
                    TRACEKIT_FILE when set, else .tracekit)
   --root <folder>  the project root, for source context (default the working directory)
@@ -68,7 +69,7 @@ const ui: Command = {
     }
     try {
       const viewer = await startViewer({
-        host, port, dir: defaultStoreDir(values.dir), ...(values.root ? { root: values.root } : {}),
+        host: values.host, port, dir: defaultStoreDir(values.dir), ...(values.root ? { root: values.root } : {}),
         persist: !values['no-persist'], version: cliVersion(), ...(maxSpans ? { limits: { maxSpans } } : {}),
       });
       const s = viewer.store;

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { handleApi, sendJson } from './api.js';
 import { handleBreakpointsEdit, isBreakpointsEdit } from './breakpoints-edit.js';
 import type { BodyLimits } from './body.js';
 import { FileFollower } from './file-follower.js';
 import { FunctionRecords } from './function-calls.js';
 import { Ingest } from './ingest.js';
+import { listenLoopback } from './listen.js';
 import { handleLiveEvents } from './live-events.js';
 import { DEFAULT_BODY_LIMITS, handleExport, receiverSignal } from './receiver.js';
 import { crossOrigin, hostAllowed, securityHeaders } from './security.js';
@@ -16,7 +16,11 @@ import { StoreWriter } from './store-writer.js';
 
 /** Options of {@link startViewer}. */
 export interface ViewerOptions {
-  /** Default `127.0.0.1`. */
+  /**
+   * The address to listen on. Default (and `localhost`): 127.0.0.1 and, where the machine has
+   * IPv6 loopback, ::1 on the same port, so `http://localhost:<port>` works whichever `localhost`
+   * resolves to first.
+   */
   host?: string;
   /** Default 4318 (the OTLP/HTTP port); 0 picks a free one. */
   port?: number;
@@ -39,7 +43,10 @@ export interface ViewerOptions {
 export interface Viewer {
   url: string;
   port: number;
+  /** The first address listened on (127.0.0.1 by default). */
   host: string;
+  /** Every address listened on: `['127.0.0.1', '::1']` by default, `['127.0.0.1']` without IPv6 loopback. */
+  addresses: string[];
   store: TelemetryStore;
   ingest: Ingest;
   follower: FileFollower;
@@ -49,16 +56,7 @@ export interface Viewer {
   close(): Promise<void>;
 }
 
-/** The port is taken (or not ours to take). */
-export class PortInUseError extends Error {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-  ) {
-    super(`port ${port} on ${host} is already in use (another viewer, or an OpenTelemetry Collector?); choose another with --port`);
-    this.name = 'PortInUseError';
-  }
-}
+export { PortInUseError } from './listen.js';
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
@@ -89,7 +87,7 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
   const bodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
   const api = { store, dir, functionRecords, root, version };
 
-  const server = http.createServer((req, res) => {
+  const handle: http.RequestListener = (req, res) => {
     securityHeaders(res);
     if (!hostAllowed(req.headers.host, host)) {
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
@@ -141,26 +139,28 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
     }
     res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, etag: asset.etag, 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
-  });
-  // Longer than clients keep idle sockets (undici: 4 s), so a client never reuses a socket the server is closing.
-  server.keepAliveTimeout = 65_000;
+  };
+  const create = () => {
+    const server = http.createServer(handle);
+    // Longer than clients keep idle sockets (undici: 4 s), so a client never reuses a socket the server is closing.
+    server.keepAliveTimeout = 65_000;
+    return server;
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      follower.stop();
-      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new PortInUseError(host, options.port ?? 4318) : err);
-    };
-    server.once('error', onError);
-    server.listen(options.port ?? 4318, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  let listening: Awaited<ReturnType<typeof listenLoopback>>;
+  try {
+    listening = await listenLoopback(create, options.host, options.port ?? 4318);
+  } catch (err) {
+    follower.stop();
+    throw err;
+  }
+  const { servers, addresses, port } = listening;
+  const first = addresses[0]!;
   return {
-    url: `http://${urlHost(host)}:${port}/`,
+    url: `http://${urlHost(options.host ?? first)}:${port}/`,
     port,
-    host,
+    host: first,
+    addresses,
     store,
     ingest,
     follower,
@@ -168,8 +168,12 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
     loadMs,
     async close() {
       follower.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(
+        servers.map((server) => {
+          server.closeAllConnections();
+          return new Promise<void>((resolve) => server.close(() => resolve()));
+        }),
+      );
       await writer?.idle();
     },
   };
