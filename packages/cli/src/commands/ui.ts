@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { NamedStoreFile } from '../ui/server/file-follower.js';
 import { isLoopback } from '../ui/server/security.js';
 import { PortInUseError, startViewer } from '../ui/server/viewer-server.js';
 import { cliVersion } from '../version.js';
@@ -14,7 +16,8 @@ Options:
   --host <addr>    address to listen on (default 127.0.0.1 and ::1, so localhost works; anything
                    but loopback is reachable from the network)
   --dir <folder>   the store folder to load, follow and append to (default: the folder of
-                   TRACEKIT_FILE when set, else .tracekit)
+                   TRACEKIT_FILE when set, with that file and its rotated files whatever its
+                   name, else .tracekit)
   --root <folder>  the project root, for source context (default the working directory)
   --no-open        do not open a browser
   --no-persist     do not append received OTLP data to the store folder
@@ -29,6 +32,17 @@ function openBrowser(url: string): void {
   } catch {
     // no browser to open: the URL is printed anyway
   }
+}
+
+/**
+ * The store file the app writes when `--dir` is not given and `TRACEKIT_FILE` names one, so a
+ * store with a name of its own (and its rotated files) is read too: spans, or flat events with
+ * `TRACEKIT_FILE_FORMAT=events`.
+ */
+function appStoreFile(dir: string | undefined): { storeFile?: NamedStoreFile } {
+  const file = process.env.TRACEKIT_FILE;
+  if (dir !== undefined || !file) return {};
+  return { storeFile: { file: path.resolve(file), kind: process.env.TRACEKIT_FILE_FORMAT === 'events' ? 'events' : 'traces' } };
 }
 
 /** `tracekit ui`: see {@link HELP}. */
@@ -69,7 +83,7 @@ const ui: Command = {
     }
     try {
       const viewer = await startViewer({
-        host: values.host, port, dir: defaultStoreDir(values.dir), ...(values.root ? { root: values.root } : {}),
+        host: values.host, port, dir: defaultStoreDir(values.dir), ...appStoreFile(values.dir), ...(values.root ? { root: values.root } : {}),
         persist: !values['no-persist'], version: cliVersion(), ...(maxSpans ? { limits: { maxSpans } } : {}),
       });
       const s = viewer.store;

@@ -1,18 +1,17 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { readStore, type StoredSpan } from '../read-store.js';
 import { renderTraces } from '../tree.js';
-import { listStoreFiles } from '../ui/server/store-files.js';
+import { storeFileGenerations } from '../ui/server/store-files.js';
 import { defaultStoreFile, type Command } from './command.js';
 
 /**
- * The files `view` reads for `file`: for a store's live `traces.jsonl`, its rotated files
- * (`traces.3.jsonl` … `traces.1.jsonl`, oldest first) and then itself, as `open` and `ui` read
- * them; any other file alone.
+ * The files `view` reads for `file`: its rotated files, whatever the store is called
+ * (`traces.3.jsonl` … `traces.1.jsonl`, or `spans.2.jsonl`, `spans.1.jsonl` for
+ * `TRACEKIT_FILE=spans.jsonl`, oldest first), then itself, as `open` and `ui` read them; a
+ * rotated file named on its own, alone.
  */
-export async function viewFiles(file: string): Promise<string[]> {
-  if (path.basename(file) !== 'traces.jsonl') return fs.existsSync(file) ? [file] : [];
-  return (await listStoreFiles(path.dirname(file))).filter((f) => f.kind === 'traces').map((f) => f.file);
+export function viewFiles(file: string): Promise<string[]> {
+  return storeFileGenerations(file);
 }
 
 /** `tracekit view [file]`: every trace in the store (rotated files too), as trees. */

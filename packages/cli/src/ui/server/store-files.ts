@@ -33,3 +33,35 @@ export async function listStoreFiles(dir: string): Promise<StoreFile[]> {
 export function liveFile(dir: string, kind: StoreFileKind): string {
   return path.join(dir, `${kind}.jsonl`);
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The name the file exporter gives a store file's `n`-th rotated file, whatever the store is
+ * called: `traces.jsonl` → `traces.1.jsonl`, `shop-spans.jsonl` → `shop-spans.1.jsonl`,
+ * `spans.log` → `spans.1.log` (core's `JsonlFile`: the stem, `.n`, the extension).
+ */
+export function rotatedName(file: string, n: number): string {
+  const { dir, name, ext } = path.parse(file);
+  return path.join(dir, `${name}.${n}${ext}`);
+}
+
+/**
+ * A store file and its rotated files, in reading order: the oldest rotated file first
+ * (`spans.3.jsonl`, `spans.2.jsonl`, `spans.1.jsonl`), the file itself last; only the files that
+ * exist. A file whose own name is a rotated one (`spans.2.jsonl`) is read alone.
+ */
+export async function storeFileGenerations(file: string): Promise<string[]> {
+  const { dir, name, ext } = path.parse(file);
+  const exists = await fs.promises.stat(file).then((st) => st.isFile(), () => false);
+  if (/\.\d+$/.test(name)) return exists ? [file] : [];
+  const rotated = new RegExp(`^${escapeRegExp(name)}\\.(\\d+)${escapeRegExp(ext)}$`);
+  const found: Array<{ file: string; n: number }> = [];
+  for (const entry of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+    const m = rotated.exec(entry);
+    if (m) found.push({ file: path.join(dir, entry), n: Number(m[1]) });
+  }
+  const files = found.sort((a, b) => b.n - a.n).map((f) => f.file);
+  if (exists) files.push(file);
+  return files;
+}

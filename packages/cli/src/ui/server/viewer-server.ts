@@ -3,7 +3,7 @@ import path from 'node:path';
 import { handleApi, sendJson } from './api.js';
 import { handleBreakpointsEdit, isBreakpointsEdit } from './breakpoints-edit.js';
 import type { BodyLimits } from './body.js';
-import { FileFollower } from './file-follower.js';
+import { FileFollower, type NamedStoreFile } from './file-follower.js';
 import { FunctionRecords } from './function-calls.js';
 import { Ingest } from './ingest.js';
 import { listenLoopback } from './listen.js';
@@ -26,6 +26,11 @@ export interface ViewerOptions {
   port?: number;
   /** The store folder read, followed and appended to. Default `.tracekit` under `root`. */
   dir?: string;
+  /**
+   * The app's store file when it has a name of its own (`TRACEKIT_FILE=.tracekit/shop-spans.jsonl`):
+   * read and followed, with its rotated files, besides the folder's default names.
+   */
+  storeFile?: NamedStoreFile;
   /** The project root: source context is read only below it. Default the working directory. */
   root?: string;
   /** Append received OTLP data to the store folder. Default true. */
@@ -75,7 +80,7 @@ export async function startViewer(options: ViewerOptions = {}): Promise<Viewer> 
   const writer = options.persist === false ? undefined : new StoreWriter(dir);
   const functionRecords = new FunctionRecords();
   const ingest = new Ingest(store, functionRecords, writer);
-  const follower = new FileFollower(dir, (kind, line) => ingest.line(kind, line), options.followIntervalMs ?? 250);
+  const follower = new FileFollower(dir, (kind, line) => ingest.line(kind, line), options.followIntervalMs ?? 250, options.storeFile ? [options.storeFile] : []);
   const started = performance.now();
   const loaded = await follower.load();
   const loadMs = performance.now() - started;
