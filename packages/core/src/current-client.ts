@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { TracekitClient } from './client.js';
 
 /** What instrumentation outside the client reads from the running client. */
 export interface CurrentClient {
@@ -15,4 +16,13 @@ const CLIENT_KEY = Symbol.for('tracekit.client');
  */
 export function currentClient(): CurrentClient | undefined {
   return (globalThis as Record<symbol, CurrentClient | undefined>)[CLIENT_KEY];
+}
+
+/**
+ * The running `TracekitClient`, read from the same global slot, for modules the client itself
+ * imports (AI observers, the console-log bridge): importing `getClient` from client.ts there
+ * would close an import circle.
+ */
+export function runningClient(): TracekitClient | undefined {
+  return (globalThis as Record<symbol, TracekitClient | undefined>)[CLIENT_KEY];
 }

@@ -1,5 +1,6 @@
 import { context, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
-import { getClient, type TracekitClient } from '../client.js';
+import type { TracekitClient } from '../client.js';
+import { runningClient as getClient } from '../current-client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { AICall } from './ai-call.js';
 import { TK_AI } from './attributes.js';

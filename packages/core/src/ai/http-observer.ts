@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { context, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
-import { getClient } from '../client.js';
+import { runningClient as getClient } from '../current-client.js';
 import { isTracingSuppressed } from '../context/context.js';
 import { AICall } from './ai-call.js';
 import { detectAIRequest, mightBeAIPath } from './detect.js';

@@ -1,5 +1,5 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
-import { getClient } from '../client.js';
+import { runningClient as getClient } from '../current-client.js';
 import type { LogRecordData } from '../export/log-types.js';
 import type { TraceFields } from './fields.js';
 

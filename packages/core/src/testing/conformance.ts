@@ -4,7 +4,7 @@ import { shutdown } from '../client.js';
 import type { ReadableSpan } from '../export/types.js';
 import type { AdapterOptions } from '../types.js';
 import { rawRequest, type KitResponse } from './http-client.js';
-import { setupTestTracing, type TestTracing } from './index.js';
+import { setupTestTracing, type TestTracing } from './test-tracing.js';
 
 /** A running app under test. */
 export interface ConformanceApp {
