@@ -303,7 +303,7 @@ export class RequestScope implements RequestState, FailureObserver {
   end(response: ResponseInfo): void {
     if (this.ended) return;
     this.ended = true;
-    this.client.metrics?.recordRequest(this.method, this.route, this.startedAt, response, this.errorSeen);
+    this.client.metrics?.recordRequest(this.method, this.route, this.startedAt, response, this.errorSeen, this.recorded);
     if (this.adopted) return this.endAdopted(response);
     if (this.span instanceof UnsampledSpan) return this.endDropped(this.span, response);
     const span = this.span;

@@ -6,6 +6,7 @@ import { DEFAULT_OTLP_ENDPOINT, otlpHeaders } from '../export/create-exporter.js
 import type { ExportMeta } from '../export/types.js';
 import { FileMetricsExporter, OtlpMetricsExporter, type MetricsExporter } from './exporters.js';
 import type { HistogramCell } from './histogram.js';
+import { requestErrorType } from './error-type.js';
 import type { MetricsSnapshot } from './otlp-metrics.js';
 import { RedMetrics } from './red.js';
 import { RuntimeMetrics } from './runtime.js';
@@ -43,12 +44,13 @@ export class MetricsPipeline {
 
   /**
    * Records one request: `startedAt` is on the same clock as `now` (the client's). `error.type`
-   * follows the semantic conventions: the abort reason, else the status code of a 5xx, else
-   * `_OTHER` when an exception escaped without a 5xx. Never throws.
+   * follows the semantic conventions, as the SERVER span's does: the escaped exception's type
+   * (from `errors`, the errors the request recorded), else the abort reason, else the status code
+   * of a 5xx ({@link requestErrorType}). Never throws.
    */
-  recordRequest(method: string, route: string | undefined, startedAt: number, response: RequestOutcome, errorSeen: boolean): void {
+  recordRequest(method: string, route: string | undefined, startedAt: number, response: RequestOutcome, errorSeen: boolean, errors?: ReadonlySet<unknown>): void {
     const status = response.statusCode;
-    const errorType = response.aborted ? (response.abortReason ?? 'aborted') : status >= 500 ? String(status) : errorSeen ? '_OTHER' : undefined;
+    const errorType = errorSeen || response.aborted || status >= 500 ? requestErrorType(response, errorSeen, errors) : undefined;
     const seconds = (this.now() - startedAt) / 1000;
     this.red.record(method, route, status, errorType, seconds > 0 ? seconds : 0);
   }

@@ -40,7 +40,11 @@ function app(): express.Express {
   });
   a.get('/fail', () => {
     clock += 120; // 0.12 s: the (0.1, 0.25] bucket
-    throw new Error('boom');
+    throw new TypeError('boom');
+  });
+  a.get('/unavailable', (_req, res) => {
+    clock += 60; // 0.06 s: the (0.05, 0.075] bucket
+    res.status(503).end();
   });
   a.use(tracekit.expressErrorHandler());
   return a;
@@ -66,11 +70,12 @@ function send(base: string, method: string, p: string): Promise<number> {
   });
 }
 
-/** Three GETs of /users/:id, two POSTs, a failing GET and an unrouted 404. */
+/** Three GETs of /users/:id, two POSTs, a GET that throws, a 503 without an exception and an unrouted 404. */
 async function traffic(base: string): Promise<void> {
   for (const id of [1, 2, 3]) expect(await send(base, 'GET', `/users/${id}`)).toBe(200);
   for (let i = 0; i < 2; i++) expect(await send(base, 'POST', '/items')).toBe(201);
   expect(await send(base, 'GET', '/fail')).toBe(500);
+  expect(await send(base, 'GET', '/unavailable')).toBe(503);
   expect(await send(base, 'GET', '/nowhere')).toBe(404);
 }
 
@@ -80,7 +85,9 @@ const bucketsWith = (index: number, count: number) => BOUNDS.map((_, i) => (i ==
 const EXPECTED = [
   { attrs: { 'http.request.method': 'GET', 'http.response.status_code': 200, 'http.route': '/users/:id' }, count: 3, sum: 0.09, min: 0.03, max: 0.03, buckets: bucketsWith(3, 3) },
   { attrs: { 'http.request.method': 'POST', 'http.response.status_code': 201, 'http.route': '/items' }, count: 2, sum: 0.006, min: 0.003, max: 0.003, buckets: bucketsWith(0, 2) },
-  { attrs: { 'http.request.method': 'GET', 'http.response.status_code': 500, 'http.route': '/fail', 'error.type': '500' }, count: 1, sum: 0.12, min: 0.12, max: 0.12, buckets: bucketsWith(6, 1) },
+  // error.type as on the SERVER span: the thrown exception's type, else a 5xx's status code.
+  { attrs: { 'http.request.method': 'GET', 'http.response.status_code': 500, 'http.route': '/fail', 'error.type': 'TypeError' }, count: 1, sum: 0.12, min: 0.12, max: 0.12, buckets: bucketsWith(6, 1) },
+  { attrs: { 'http.request.method': 'GET', 'http.response.status_code': 503, 'http.route': '/unavailable', 'error.type': '503' }, count: 1, sum: 0.06, min: 0.06, max: 0.06, buckets: bucketsWith(4, 1) },
   { attrs: { 'http.request.method': 'GET', 'http.response.status_code': 404 }, count: 1, sum: 0, min: 0, max: 0, buckets: bucketsWith(0, 1) },
 ];
 
@@ -159,6 +166,10 @@ describe('metrics over real HTTP (Express)', () => {
     expect(lines).toHaveLength(1);
     if (process.env.TK_SHOW_LINE) console.log(lines[0]);
     expectExactPoints(JSON.parse(lines[0]!) as Record<string, unknown>);
+    // The SERVER spans say the same error.type.
+    const spans = fs.readFileSync(path.join(dir, 'traces.jsonl'), 'utf8').trim().split('\n').flatMap((l) => (JSON.parse(l) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ kind: number; attributes: Kv[] }> }> }> }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((ss) => ss.spans)));
+    const errorTypes = spans.filter((sp) => sp.kind === 2).map((sp) => plain(sp.attributes)).filter((a) => a['error.type'] !== undefined).map((a) => [a['http.route'], a['error.type']]);
+    expect(errorTypes.sort()).toEqual([['/fail', 'TypeError'], ['/unavailable', '503']]);
   });
 
   it('sends the same points as OTLP/protobuf to <endpoint>/v1/metrics', async () => {

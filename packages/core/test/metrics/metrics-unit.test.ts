@@ -54,13 +54,18 @@ describe('MetricsPipeline', () => {
   const pipeline = new MetricsPipeline({ resource: {}, scope: { name: 's', version: '1' } }, exporter, 3_600_000, () => t);
   afterAll(() => pipeline.shutdown());
 
-  it('error.type: the abort reason, else a 5xx status, else _OTHER for an escaped error; a 4xx is no error', () => {
+  it('error.type: the escaped exception\'s type, else the abort reason, else a 5xx status; _OTHER for an escaped error not at hand; a 4xx is no error', () => {
     t = 1000;
     pipeline.recordRequest('GET', '/x', 1000, { statusCode: 200, aborted: true, abortReason: 'aborted' }, false);
     pipeline.recordRequest('GET', '/x', 1000, { statusCode: 502 }, true);
     pipeline.recordRequest('GET', '/x', 1000, { statusCode: 200 }, true);
     pipeline.recordRequest('GET', '/x', 1000, { statusCode: 404 }, false);
-    expect(pipeline.red.series().map((s) => s.attributes['error.type'])).toEqual(['aborted', '502', '_OTHER', undefined]);
+    // The recorded errors: a 4xx-status error is not one; the last error-exception gives the type.
+    const notFound = Object.assign(new Error('gone'), { status: 404 });
+    pipeline.recordRequest('GET', '/x', 1000, { statusCode: 500 }, true, new Set<unknown>([notFound, new RangeError('a'), new TypeError('b')]));
+    pipeline.recordRequest('GET', '/x', 1000, { statusCode: 200, aborted: true, abortReason: 'timeout' }, true, new Set<unknown>([new SyntaxError('c')]));
+    pipeline.recordRequest('GET', '/x', 1000, { statusCode: 503 }, false, new Set<unknown>([notFound]));
+    expect(pipeline.red.series().map((s) => s.attributes['error.type'])).toEqual(['aborted', '502', '_OTHER', undefined, 'TypeError', 'SyntaxError', '503']);
   });
 
   it('exports cumulative snapshots: the second one still holds the first one\'s requests', async () => {
@@ -70,8 +75,8 @@ describe('MetricsPipeline', () => {
     await pipeline.export();
     const [a, b] = snapshots.slice(-2);
     const count = (s: MetricsSnapshot) => s.http.reduce((n, x) => n + x.histogram.count, 0);
-    expect(count(a!)).toBe(4);
-    expect(count(b!)).toBe(5);
+    expect(count(a!)).toBe(7);
+    expect(count(b!)).toBe(8);
     expect(b!.startMs).toBe(a!.startMs);
   });
 });
