@@ -90,8 +90,18 @@ export class OriginalPositions {
     for (let l = startLine; l <= endLine && l <= lines.length; l++) {
       const segments = lines[l - 1];
       if (!segments) continue;
-      for (const seg of segments) {
-        if (l === startLine && seg[0] < startColumn) continue;
+      // Segments are sorted by column; tsx writes a whole file on one line, so find the first one by halves.
+      let i = 0;
+      if (l === startLine && startColumn > 0) {
+        let hi = segments.length;
+        while (i < hi) {
+          const mid = (i + hi) >>> 1;
+          if (segments[mid]![0] < startColumn) i = mid + 1;
+          else hi = mid;
+        }
+      }
+      for (; i < segments.length; i++) {
+        const seg = segments[i]!;
         if (l === endLine && seg[0] >= endColumn) break;
         if (seg.length >= 4) return true;
       }
