@@ -16,7 +16,7 @@ import { PROBE_LIMITS, type WalkLimits } from './limits.js';
 import { ProbeLocator, type ParsedScript } from './probe-location.js';
 import { probeHitExpression, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
 import { snapshotId } from './snapshot-record.js';
-import { RemoteWalker, type RemoteObject, type RemoteProperty } from './remote-walker.js';
+import { RemoteWalker, type Deadline, type RemoteObject, type RemoteProperty } from './remote-walker.js';
 import type { SnapshotValue } from './walker.js';
 
 interface Settings {
@@ -42,6 +42,8 @@ interface Armed {
   cooling?: boolean;
   /** The key of its V8 breakpoint's location in `byLocation`. */
   location?: string;
+  /** Paths of objects found huge at earlier hits: marked `size` without a read (see `HUGE_OBJECT_KEYS`). */
+  huge: Set<string>;
 }
 
 const settings = workerData as Settings;
@@ -104,7 +106,7 @@ async function setEnabled(on: boolean): Promise<void> {
 }
 
 function compile(spec: WorkerProbe): Armed | string {
-  const a: Armed = { spec, hits: spec.hitsBefore, lastHit: 0, pauses: [], disarmed: false };
+  const a: Armed = { spec, hits: spec.hitsBefore, lastHit: 0, pauses: [], disarmed: false, huge: new Set() };
   try {
     if (spec.condition) a.condition = parseExpression(spec.condition);
     if (spec.capture) a.captures = spec.capture.map((text) => ({ text, expr: parseExpression(text) }));
@@ -205,21 +207,46 @@ port.on('message', (m: WorkerInbound) => {
   }
 });
 
+/**
+ * One pause's reads of own properties, each object read once (the condition, the captures and
+ * the request-context hook share them), and none started or waited for past the deadline.
+ */
+class PauseReads {
+  private readonly cache = new Map<string, Promise<PropertiesAnswer>>();
+
+  constructor(readonly deadline: Deadline) {}
+
+  /** The answer of `Runtime.getProperties` for `objectId` (own, with previews); rejects with `timeout` once the deadline passed. */
+  answer(objectId: string): Promise<PropertiesAnswer> {
+    let answer = this.cache.get(objectId);
+    if (!answer) {
+      if (this.deadline.passed) return Promise.reject(new Error('timeout'));
+      const read = getProperties(objectId);
+      read.catch(() => undefined);
+      answer = Promise.race([read, this.deadline.abandoned.then(() => Promise.reject(new Error('timeout')))]);
+      answer.catch(() => undefined);
+      this.cache.set(objectId, answer);
+    }
+    return answer;
+  }
+
+  /** The own properties of `objectId`. */
+  props(objectId: string): Promise<RemoteProperty[]> {
+    return this.answer(objectId).then((a) => a.result);
+  }
+
+  /** `getProperties` answered from this pause's reads, for the walker. */
+  readonly forWalker = (objectId: string): Promise<PropertiesAnswer> => this.answer(objectId);
+}
+
+type PropertiesAnswer = { result: RemoteProperty[]; internalProperties?: Array<{ name: string; value?: RemoteObject }> };
+
 /** One paused frame's reader: identifiers from its scopes (not the global one), then property steps. */
-function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteObject }>; this?: RemoteObject }, walker: RemoteWalker, deadline: number): {
+function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteObject }>; this?: RemoteObject }, reads: PauseReads): {
   read: PathReader;
   resolvePath: (e: Extract<Expr, { kind: 'path' }>) => Promise<RemoteObject | Unreadable | undefined>;
 } {
-  const cache = new Map<string, RemoteProperty[]>();
-  const props = async (objectId: string): Promise<RemoteProperty[]> => {
-    let list = cache.get(objectId);
-    if (!list) {
-      if (performance.now() >= deadline) throw new Error('timeout');
-      list = (await getProperties(objectId)).result;
-      cache.set(objectId, list);
-    }
-    return list;
-  };
+  const props = (objectId: string): Promise<RemoteProperty[]> => reads.props(objectId);
   const lookupRoot = async (name: string): Promise<RemoteObject | undefined> => {
     if (name === 'this') return frame.this;
     for (const scope of frame.scopeChain) {
@@ -247,7 +274,7 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
   const inherited = async (obj: RemoteObject, name: string): Promise<RemoteProperty | undefined> => {
     let at: RemoteObject | undefined = obj;
     for (let depth = 0; depth < 8 && at?.objectId; depth++) {
-      if (performance.now() >= deadline) throw new Error('timeout');
+      if (reads.deadline.passed) throw new Error('timeout');
       const internal: RemoteObject | undefined = (await getPropertiesInternal(at.objectId)).find((p) => p.name === '[[Prototype]]' || p.name === '__proto__')?.value;
       if (!internal?.objectId || internal.subtype === 'null' || internal.subtype === 'proxy') return undefined;
       const hit = (await props(internal.objectId)).find((x) => x.name === name);
@@ -273,7 +300,6 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
         return ro.subtype === 'null' ? { primitive: true, value: null } : { primitive: false };
     }
   };
-  void walker;
   return { read, resolvePath };
 }
 
@@ -325,24 +351,68 @@ interface PausedFrame {
 }
 
 function onPausedEvent(m: { params: { hitBreakpoints?: string[]; callFrames: PausedFrame[]; reason: string } }): void {
-  void onPaused(m.params);
+  void onPaused(m.params, performance.now());
 }
 
-async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedFrame[] }): Promise<void> {
-  const start = performance.now();
-  const deadline = start + settings.pauseBudgetMs - PROBE_LIMITS.pauseSafetyMs;
+/**
+ * The pause's hard deadline: a timer that, when it fires, marks the deadline passed (no read
+ * starts after it: what would need one is marked `timeout`) and resumes the app at once, reads
+ * still outstanding or not. V8 answers one session's requests in order, so the resume runs right
+ * after the reads already sent (their answers, read during the pause, are still used); a request
+ * sent after the resume fails at once ("Could not find object with given id": the paused frame's
+ * objects are released), so nothing stalls the app after it. The worker stops waiting for
+ * answers `ABANDON_AFTER_MS` after the deadline.
+ */
+function pauseDeadline(ms: number, onReached: () => void): Deadline & { cancel(): void } {
+  let abandon!: () => void;
+  const abandoned = new Promise<void>((r) => (abandon = r));
+  let giveUp: NodeJS.Timeout | undefined;
+  const d = {
+    passed: false,
+    abandoned,
+    cancel: () => {
+      clearTimeout(timer);
+      clearTimeout(giveUp);
+    },
+  };
+  const timer = setTimeout(() => {
+    d.passed = true;
+    onReached();
+    giveUp = setTimeout(abandon, ABANDON_AFTER_MS);
+  }, Math.max(0, ms));
+  return d;
+}
+
+/** How long after the deadline the worker still waits for answers to reads sent before it (the app is already resumed). */
+const ABANDON_AFTER_MS = 2000;
+
+async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedFrame[] }, arrived: number): Promise<void> {
+  let resumeSent: Promise<void> | undefined;
+  let resumedAt = 0;
+  const resume = (): Promise<void> =>
+    (resumeSent ??= post('Debugger.resume').then(
+      () => void (resumedAt = performance.now()),
+      () => void (resumedAt = performance.now()),
+    ));
+  // From the paused event's arrival: a timer resumes the app then, whatever is still being read.
+  const deadline = pauseDeadline(arrived + settings.pauseBudgetMs - PROBE_LIMITS.pauseSafetyMs - performance.now(), () => void resume());
+  const reads = new PauseReads(deadline);
+  const frame = params.callFrames[0];
+  const armed = (params.hitBreakpoints ?? []).flatMap((id) => [...(byBreakpoint.get(id) ?? [])]);
+  // The frame's own scopes are read first, before anything else is decided: the first request
+  // of a pause waits for the paused thread to wake up, and every probe needs them.
+  const locals = frame ? frame.scopeChain.filter((scope) => (scope.type === 'local' || scope.type === 'block') && scope.object.objectId) : [];
+  if (armed.some((a) => !a.disarmed)) for (const scope of locals) void reads.props(scope.object.objectId!).catch(() => undefined);
   const hits: Array<Extract<WorkerOutbound, { type: 'hit' }>> = [];
   const hitProbes: Armed[] = [];
   try {
-    const frame = params.callFrames[0];
-    const armed = (params.hitBreakpoints ?? []).flatMap((id) => [...(byBreakpoint.get(id) ?? [])]);
     for (const a of armed) {
       if (a.disarmed || !frame) continue;
       hitProbes.push(a);
       const now = Date.now();
       if (a.hits >= a.spec.maxHits || (a.lastHit > 0 && now - a.lastHit < 1000 / settings.perSecond)) continue;
-      const walker = new RemoteWalker(getProperties, settings.walk, deadline);
-      const { read, resolvePath } = frameReader(frame, walker, deadline);
+      const walker = new RemoteWalker(reads.forWalker, settings.walk, deadline, a.huge);
+      const { read, resolvePath } = frameReader(frame, reads);
       try {
         if (a.condition && !(await isTrue(a.condition, read))) continue;
       } catch {
@@ -352,7 +422,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       a.lastHit = now;
       const id = snapshotId();
       // Sent now and awaited after the reads: pipelined with them, it adds little to the pause.
-      const contextTaken = takeContext(frame, id, a.spec.id, !a.template);
+      const contextTaken = deadline.passed ? Promise.resolve() : takeContext(frame, id, a.spec.id, !a.template);
       const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, snapshotId: id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
       if (a.template) {
         let text = '';
@@ -371,23 +441,29 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
         const values: { [key: string]: SnapshotValue } = {};
         try {
           if (a.captures) {
-            for (const c of a.captures) {
-              if (performance.now() >= deadline) {
+            // Captured expressions are read side by side (their reads pipelined).
+            const read1 = async (c: { text: string; expr: Expr }): Promise<SnapshotValue> => {
+              if (deadline.passed) {
                 walker.omit(c.text, 'timeout');
-                values[c.text] = { $omitted: 'timeout' };
+                return { $omitted: 'timeout' };
+              }
+              try {
+                return c.expr.kind === 'path' ? await pathValue(walker, await resolvePath(c.expr), c.text) : evaluateToValue(await evaluate(c.expr, read));
+              } catch {
+                walker.omit(c.text, 'timeout');
+                return { $omitted: 'timeout' };
+              }
+            };
+            const got = await Promise.all(a.captures.map(read1));
+            a.captures.forEach((c, i) => (values[c.text] = got[i]!));
+          } else {
+            // No captures listed: the frame's local variables (local and block scopes, read side by side).
+            const lists = await Promise.all(locals.map((scope) => reads.props(scope.object.objectId!).catch(() => undefined)));
+            for (const list of lists) {
+              if (!list) {
+                walker.omit('', 'timeout');
                 continue;
               }
-              values[c.text] = c.expr.kind === 'path' ? await pathValue(walker, await resolvePath(c.expr), c.text) : evaluateToValue(await evaluate(c.expr, read));
-            }
-          } else {
-            // No captures listed: the frame's local variables (local and block scopes).
-            for (const scope of frame.scopeChain) {
-              if (scope.type !== 'local' && scope.type !== 'block') break;
-              if (!scope.object.objectId || performance.now() >= deadline) {
-                walker.omit('', 'timeout');
-                break;
-              }
-              const list = (await getProperties(scope.object.objectId)).result;
               Object.assign(values, await walker.fields(list, '', 0));
             }
           }
@@ -396,7 +472,10 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
         }
         hit.values = values;
       }
-      await contextTaken;
+      await Promise.race([contextTaken, deadline.abandoned]);
+      // Everything is read: the app goes on now (the hit is assembled and posted afterwards).
+      if (armed.length === 1) void resume();
+      for (const path of walker.hugeFound) if (a.huge.size < 32) a.huge.add(path);
       hit.omissions = walker.omissions;
       hit.omittedTotal = walker.omittedTotal;
       hit.frames = params.callFrames.slice(0, 20).map((f) => ({
@@ -410,9 +489,11 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   } catch (e) {
     send({ type: 'fatal', error: `reading a paused frame failed: ${String(e)}` });
   } finally {
-    await post('Debugger.resume').catch(() => undefined);
+    deadline.cancel();
+    await resume();
   }
-  const pauseMs = performance.now() - start;
+  // From the paused event's arrival to the resume's answer (the app runs again when V8 handles the resume, just before it answers).
+  const pauseMs = resumedAt - arrived;
   for (const hit of hits) send({ ...hit, pauseMs });
   if (hits.length === 0 && hitProbes.length > 0) send({ type: 'pause', pauseMs });
   await costCheck(hitProbes, pauseMs);

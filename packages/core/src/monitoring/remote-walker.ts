@@ -12,11 +12,33 @@ export interface RemoteObject {
   description?: string;
   objectId?: string;
   /** A shallow preview V8 builds with the properties (`generatePreview`), which saves a round trip for small objects. */
-  preview?: { overflow: boolean; properties: Array<{ name: string; type: string; value?: string; subtype?: string }> };
+  preview?: { overflow: boolean; description?: string; properties: Array<{ name: string; type: string; value?: string; subtype?: string }> };
 }
 
 /** V8 cuts strings in previews at this length; a preview string this long may be cut. */
 const PREVIEW_STRING_LIMIT = 100;
+
+/**
+ * A pause's deadline: `passed` turns true when the worker's timer fires (it then resumes the app
+ * at once, reads still outstanding or not): no read starts after it. A read sent before it is
+ * still answered, with what V8 read during the pause (the resume waits behind it anyway), and
+ * its answer is used; `abandoned` resolves when the worker stops waiting for such answers.
+ */
+export interface Deadline {
+  readonly passed: boolean;
+  readonly abandoned: Promise<void>;
+}
+
+/**
+ * Collections longer than this (from the length V8 puts in their description, `Array(100000)`,
+ * `Map(5000)`) are never read with `Runtime.getProperties`, which returns every element: reading
+ * a 100 000-element array took seconds of pause. They are shown from V8's preview of them
+ * (its first 100 primitive items) when there is one, else marked `size` with their length.
+ */
+export const MAX_READ_ITEMS = 200;
+
+/** An object found to have more own properties than this is not read again at the same probe and path (`size`). */
+export const HUGE_OBJECT_KEYS = 1000;
 
 /** `Runtime.PropertyDescriptor`, as far as it is read. */
 export interface RemoteProperty {
@@ -41,8 +63,9 @@ function functionName(description: string | undefined): string {
 /**
  * Walks values of a paused frame through the debugger (the probe worker's side of the
  * snapshot walker): the same limits and output format, read with `Runtime.getProperties` only,
- * so no getter, `toJSON` or Proxy trap ever runs in the app. Reads stop at `deadline`
- * (`performance.now()` time): what was not read is marked `timeout`. Strings are not redacted
+ * so no getter, `toJSON` or Proxy trap ever runs in the app. No read starts, and no answer is
+ * waited for, once the pause's deadline has passed: what was not read is marked `timeout`.
+ * Collections too long to read and objects seen to be huge are marked `size` unread. Strings are not redacted
  * here; the main thread redacts the whole tree before it goes anywhere (`redactTree`).
  */
 export class RemoteWalker {
@@ -50,11 +73,15 @@ export class RemoteWalker {
   omittedTotal = 0;
   timedOut = false;
   private budget: number;
+  /** Paths of objects found to be huge in this walk (see `HUGE_OBJECT_KEYS`). */
+  readonly hugeFound: string[] = [];
 
   constructor(
     private readonly getProperties: GetProperties,
     private readonly limits: WalkLimits,
-    private readonly deadline: number,
+    private readonly deadline: Deadline,
+    /** Paths found huge at earlier hits of the same probe: marked `size` without a read. */
+    private readonly knownHuge: ReadonlySet<string> = new Set(),
   ) {
     this.budget = limits.maxBytes;
   }
@@ -66,16 +93,20 @@ export class RemoteWalker {
   }
 
   private late(): boolean {
-    return performance.now() >= this.deadline;
+    return this.deadline.passed;
   }
 
-  /** Reads own properties, or undefined when past the deadline. */
+  /** Reads own properties, or undefined (marked `timeout`) when the deadline passed before the read was sent or answered. */
   private async props(objectId: string, path: string): Promise<Awaited<ReturnType<GetProperties>> | undefined> {
     if (this.late()) {
       this.omit(path, 'timeout');
       return undefined;
     }
-    return this.getProperties(objectId);
+    const read = this.getProperties(objectId);
+    read.catch(() => undefined);
+    const answer = await Promise.race([read, this.deadline.abandoned.then(() => undefined)]).catch(() => undefined);
+    if (answer === undefined) this.omit(path, 'timeout');
+    return answer;
   }
 
   async value(ro: RemoteObject | undefined, path: string, level: number): Promise<SnapshotValue> {
@@ -131,16 +162,42 @@ export class RemoteWalker {
       out.stack = (ro.description ?? '').slice(0, this.limits.maxString * 8);
       return out;
     }
-    if (ro.subtype === 'array' || ro.subtype === 'typedarray') return this.array(ro, path, level);
-    if (ro.subtype === 'map' || ro.subtype === 'set') return this.collection(ro, path, level);
+    if (ro.subtype === 'array' || ro.subtype === 'typedarray' || ro.subtype === 'map' || ro.subtype === 'set') {
+      const size = sizeOf(ro);
+      if (size > MAX_READ_ITEMS) return this.unread(ro, path, size);
+      return ro.subtype === 'array' || ro.subtype === 'typedarray' ? this.array(ro, path, level) : this.collection(ro, path, level);
+    }
     if (ro.subtype && ro.subtype !== 'node') return { $type: className };
     const fromPreview = this.fromPreview(ro, path, level);
     if (fromPreview) return fromPreview;
+    if (this.knownHuge.has(path)) {
+      this.omit(path, 'size');
+      return omitted('size', className);
+    }
     const props = await this.props(ro.objectId, path);
     if (!props) return omitted('timeout', className);
+    if (props.result.length > HUGE_OBJECT_KEYS) this.hugeFound.push(path);
     const out = await this.fields(props.result, path, level);
     if (className !== 'Object') out.$class = className;
     return out;
+  }
+
+  /**
+   * A collection too long to read (see `MAX_READ_ITEMS`): an array's first items from V8's
+   * preview of it when they are all primitives, else its type and length, marked `size`.
+   */
+  private unread(ro: RemoteObject, path: string, size: number): SnapshotValue {
+    const type = ro.subtype === 'map' ? 'Map' : ro.subtype === 'set' ? 'Set' : ro.subtype === 'typedarray' ? (ro.className ?? 'TypedArray') : 'Array';
+    const pv = ro.preview;
+    if (ro.subtype === 'array' && pv && pv.properties.every((p) => /^\d+$/.test(p.name) && p.type !== 'object' && p.type !== 'function' && p.type !== 'accessor')) {
+      const items: SnapshotValue[] = pv.properties.slice(0, this.limits.maxItems).map((p) => previewPrimitive(p));
+      this.budget -= items.length * 8;
+      this.omit(path, 'size', size - items.length);
+      items.push(omitted('size', undefined, { count: size - items.length }));
+      return items;
+    }
+    this.omit(path, 'size', size);
+    return omitted('size', type, { length: size });
   }
 
   /**
@@ -189,7 +246,7 @@ export class RemoteWalker {
     return out;
   }
 
-  /** Own enumerable string-keyed properties, at most `maxFields`; accessors are shown as `getter`. */
+  /** Own enumerable string-keyed properties, at most `maxFields`; accessors are shown as `getter`. Siblings are read in parallel. */
   async fields(list: RemoteProperty[], path: string, level: number): Promise<{ [key: string]: SnapshotValue }> {
     const out: { [key: string]: SnapshotValue } = {};
     const own = list.filter((p) => p.isOwn !== false && p.enumerable !== false && !p.symbol && p.name !== '__proto__');
@@ -204,10 +261,7 @@ export class RemoteWalker {
           this.omit(at, 'getter');
           return omitted('getter');
         }
-        if (this.late()) {
-          this.omit(at, 'timeout');
-          return omitted('timeout');
-        }
+        // Values in hand are kept after the deadline; only a read it would need is left out (`timeout`).
         return this.value(p.value, at, level + 1);
       }),
     );
@@ -233,10 +287,7 @@ export class RemoteWalker {
           this.omit(at, 'getter');
           return omitted('getter');
         }
-        if (this.late()) {
-          this.omit(at, 'timeout');
-          return omitted('timeout');
-        }
+        // Values in hand are kept after the deadline; only a read it would need is left out (`timeout`).
         return this.value(p.value, at, level + 1);
       }),
     );
@@ -285,5 +336,30 @@ export class RemoteWalker {
       out.$omittedItems = size - listed.length;
     }
     return out;
+  }
+}
+
+/** The element count V8 writes in a collection's description (`Array(20)`, `Map(3)`, `Uint8Array(16)`), or 0. */
+function sizeOf(ro: RemoteObject): number {
+  const m = /\((\d+)\)/.exec(ro.description ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
+/** A primitive item of a preview (V8 gives its value as text). */
+function previewPrimitive(p: { type: string; value?: string; subtype?: string }): SnapshotValue {
+  switch (p.type) {
+    case 'number':
+      return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(p.value ?? '') ? Number(p.value) : { $type: 'number', value: p.value ?? '' };
+    case 'boolean':
+      return p.value === 'true';
+    case 'undefined':
+      return { $type: 'undefined' };
+    case 'bigint':
+      return { $type: 'bigint', value: (p.value ?? '').replace(/n$/, '') };
+    case 'string':
+      // V8 cuts preview strings at 100 characters: a string that long may be cut.
+      return (p.value ?? '').length >= PREVIEW_STRING_LIMIT - 1 ? omitted('size', 'string', { value: p.value ?? '' }) : (p.value ?? '');
+    default:
+      return p.subtype === 'null' ? null : { $type: p.type };
   }
 }

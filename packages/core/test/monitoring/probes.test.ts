@@ -49,7 +49,7 @@ interface Project {
   logs: string;
   child: ChildProcess;
   stderr(): string;
-  state(): Promise<{ debugger: { enables: number; enabled: boolean }; started: boolean; stats: Record<string, number>; touched: boolean }>;
+  state(): Promise<{ debugger: { enables: number; enabled: boolean }; started: boolean; stats: Record<string, number>; touched: boolean; calls: number; lastResult: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -223,6 +223,42 @@ module.exports = { checkout };
     // A path through a getter or a Proxy is marked as such, never reported as undefined.
     expect(byProbe['p-paths']).toEqual({ 'withGetter.secretGetter': { $omitted: 'getter' }, 'proxy.b': { $omitted: 'proxy', $type: 'Proxy' }, withGetter: { plain: 1, secretGetter: { $omitted: 'getter' } } });
     expect((await p.state()).touched).toBe(false);
+  });
+
+  it('resumes at the deadline on a frame holding a million-key object and a 100 000-element array: what was not read is marked, the app is unchanged', async () => {
+    const target = `'use strict';
+const bigObject = {};
+for (let i = 0; i < 1000000; i++) bigObject['k' + i] = i;
+const bigArray = Array.from({ length: 100000 }, (_, i) => i);
+const bigObjects = Array.from({ length: 100000 }, (_, i) => ({ i }));
+function checkout(order, user) {
+  const huge = bigObject, long = bigArray, longOfObjects = bigObjects, small = { a: 1, b: 'two' };
+  return [order.id, user.name, long.length, longOfObjects.length, small.a, huge.k5]; // line 8
+}
+module.exports = { checkout };
+`;
+    running = await project({ 'target.js': target }, 'target.js', [{ id: 'p-huge', location: 'target.js:8', enabled: true }], 50);
+    const p = running;
+    await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 30_000, interval: 100 });
+    const snap = records(p.logs).find((r) => r.eventName === 'tracekit.snapshot')!;
+    const vars = JSON.parse(snap.body!.stringValue!) as Record<string, unknown>;
+    // Never read whole (each would take seconds): the arrays are cut from V8's preview or shown by their length,
+    // the million-key object is left out; every omission is listed.
+    const long = vars.long as unknown[];
+    expect(long.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(long.at(-1)).toEqual({ $omitted: 'size', count: 100000 - (long.length - 1) });
+    expect(vars.longOfObjects).toEqual({ $omitted: 'size', $type: 'Array', length: 100000 });
+    expect(['timeout', 'size']).toContain((vars.huge as { $omitted?: string }).$omitted);
+    const omitted = JSON.parse(String(attr(snap, 'tracekit.snapshot.omitted'))) as Array<{ path: string; reason: string }>;
+    expect(omitted).toContainEqual(expect.objectContaining({ path: 'long', reason: 'size' }));
+    expect(omitted).toContainEqual(expect.objectContaining({ path: 'longOfObjects', reason: 'size' }));
+    expect(omitted.some((o) => o.path === 'huge' || o.reason === 'timeout')).toBe(true);
+    // The app went on, with the same results.
+    const before = (await p.state()).calls;
+    await vi.waitFor(async () => expect((await p.state()).calls).toBeGreaterThan(before + 2), { timeout: 10_000, interval: 100 });
+    const state = await p.state();
+    expect(state.lastResult).toEqual([state.calls, 'ann', 100000, 100000, 1, 5]);
+    expect(state.touched).toBe(false);
   });
 
   it('works in an ES module (file:// URL), and the app exits without waiting for a debugger', async () => {
