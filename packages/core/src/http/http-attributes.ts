@@ -5,13 +5,32 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 
 /** The method as the semantic conventions want it: a known method, or `_OTHER`. */
 export function normaliseMethod(method: string): string {
+  // Almost every request: the method is already a known upper-case one.
+  if (KNOWN_METHODS.has(method)) return method;
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
 
-/** Splits `host[:port]` (also `[v6]:port`). */
-export function parseHost(host: string | undefined): { address?: string; port?: number } {
-  if (!host) return {};
+interface HostParts {
+  readonly address?: string;
+  readonly port?: number;
+}
+const NO_HOST: HostParts = Object.freeze({});
+// A server sees the same Host header on almost every request: the last one's parts are kept.
+let lastHost: string | undefined;
+let lastParts: HostParts = NO_HOST;
+
+/** Splits `host[:port]` (also `[v6]:port`). The result is shared: read it, do not change it. */
+export function parseHost(host: string | undefined): HostParts {
+  if (!host) return NO_HOST;
+  if (host === lastHost) return lastParts;
+  const parts = Object.freeze(splitHost(host));
+  lastHost = host;
+  lastParts = parts;
+  return parts;
+}
+
+function splitHost(host: string): { address?: string; port?: number } {
   // The common `name` / `name:port` without surrounding spaces, read without the regex below.
   const first = host.charCodeAt(0);
   const last = host.charCodeAt(host.length - 1);

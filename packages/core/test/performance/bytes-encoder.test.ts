@@ -35,6 +35,46 @@ describe('the file store byte encoder', () => {
     }
   });
 
+  it('writes every timestamp exactly while it reuses the last millisecond\'s digits', () => {
+    const enc = traceLineBytesEncoder(meta);
+    // Same millisecond twice, a millisecond back, fewer digits, a fraction that rounds up into the
+    // next millisecond, and the millisecond cached before that one again.
+    const times = [1800000000123.25, 1800000000123.75, 1800000000122.001, 999999999999.5, 1000000000000, 1800000000123.9996, 1800000000124, 1800000000123.25];
+    const spans = times.map((t, i) => {
+      const s = new TracekitSpan(sink, T, `${i}`.padStart(16, '0'), undefined, 1, undefined, 'op', SpanKind.INTERNAL, {}, t, undefined);
+      s.end(times[(i + 3) % times.length]);
+      return s;
+    });
+    expect(enc(spans).toString('utf8')).toBe(expected(spans));
+    for (const s of spans) expect(enc([s]).toString('utf8')).toBe(expected([s]));
+  });
+
+  it('takes back every line written, even when the next batch was encoded while a write was in flight', () => {
+    const enc = traceLineBytesEncoder(meta);
+    const many = Array.from({ length: 300 }, () => hostile());
+    // Two lines out at once (the second batch encoded before the first write finished).
+    const a = enc(many);
+    const b = enc(many);
+    expect(a.buffer).not.toBe(b.buffer);
+    enc.recycle(a);
+    enc.recycle(b);
+    // Both memories serve the next two lines: no new allocation while writes overlap.
+    const c = enc(many);
+    const d = enc(many);
+    expect(new Set([c.buffer, d.buffer])).toEqual(new Set([a.buffer, b.buffer]));
+    expect(c.toString('utf8')).toBe(expected(many));
+    expect(d.toString('utf8')).toBe(expected(many));
+    // A line recycled twice, or never lent, is ignored.
+    enc.recycle(c);
+    enc.recycle(c);
+    enc.recycle(Buffer.alloc(10));
+    const e = enc(many);
+    const f = enc(many);
+    expect(e.buffer).toBe(c.buffer);
+    expect(f.buffer).not.toBe(c.buffer);
+    expect(f.buffer).not.toBe(d.buffer);
+  });
+
   it('grows past its first buffer and reuses a recycled one without mixing lines', () => {
     const enc = traceLineBytesEncoder(meta);
     const many = Array.from({ length: 400 }, () => hostile());

@@ -17,4 +17,12 @@ describe('parseHost fast path', () => {
       '[::1]:3000', '[::1]', ' h:1 ', '\u00a0h', 'h\u00a0', 'h:1x', 'x y:12', 'h:-1', 'h:+1', '::', 'é:80', 'h:٣'];
     for (const h of hosts) expect(parseHost(h), String(h)).toEqual(reference(h));
   });
+
+  it('answers a repeated host from its last-host cache with the right parts, and shares a frozen result', () => {
+    const seq = ['a:1', 'a:1', 'b:2', 'a:1', '[::1]:3', '[::1]:3', undefined, 'a:1', 'a:1'];
+    for (const h of seq) expect(parseHost(h), String(h)).toEqual(reference(h));
+    const first = parseHost('shop.example:8443');
+    expect(parseHost('shop.example:8443')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
 });
