@@ -90,6 +90,18 @@ function numberText(value: number): string {
 }
 
 /**
+ * `text` made flat. The walker's text is a rope of a few hundred pieces; left as it is until the
+ * record is exported, every scavenge copied the ropes of the queued records piece by piece
+ * (a 2 KB snapshot is about 350 pieces): scavenges took 30 to 50 ms instead of 5. Flattened,
+ * the pieces die young, at once. Converting a string to a number flattens it first (in place),
+ * the technique of the `flatstr` package; the conversion itself stops at the `{`.
+ */
+function flat(text: string): string {
+  void Number(text);
+  return text;
+}
+
+/**
  * A walk's result: the JSON text the walker wrote (the record's body, with no second
  * serialization), and the same as a value tree, parsed only when something asks for it (tests).
  */
@@ -153,9 +165,7 @@ export class Walker {
       this.out = '{"$omitted":"error"}';
       this.omit('', 'error');
     }
-    // A rope of pieces, flattened when the record is encoded for export: flattening it here
-    // cost about a sixth of the walk.
-    return new WalkedText(this.out, this.omissions, this.omittedTotal);
+    return new WalkedText(flat(this.out), this.omissions, this.omittedTotal);
   }
 
   /** Records an omission (also used by the probe worker's results, see `redactTree`). */
