@@ -19,17 +19,34 @@ const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
 class RequestTrace implements ResponseWatcher {
   /** The route handler's child span, from preHandler to onSend. */
   child: Span | undefined = undefined;
+  /** The route handler's function name (`''` when anonymous), when a route matched. */
+  handler: string | undefined = undefined;
+  /** The route (and handler) is known: set by the route's own hook, or read in preHandler. */
+  routed = false;
 
   constructor(
     readonly runtime: AdapterRuntime<FastifyRequest, FastifyReply>,
     readonly scope: RequestScope,
     readonly reply: FastifyReply,
-    /** The route handler's function name (`''` when anonymous), when a route matched. */
-    readonly handler: string | undefined,
   ) {}
+
+  /** The matched route's template and handler. The not-found handler has no url: its span keeps the method alone as its name. */
+  route(url: string | undefined, handler: ((...args: never[]) => unknown) | undefined): void {
+    this.routed = true;
+    if (typeof url !== 'string' || url === '') return;
+    this.scope.setRoute(url);
+    this.handler = handler?.name ?? '';
+  }
+
+  /** Reads the route from Fastify (a route registered before the plugin, or a request that failed before its route's hooks ran). */
+  routeFromOptions(): void {
+    const route = this.reply.request.routeOptions as FastifyRequest['routeOptions'] | undefined;
+    this.route(route?.url, route?.handler as ((...args: never[]) => unknown) | undefined);
+  }
 
   responseDone(aborted: boolean): void {
     try {
+      if (!this.routed) this.routeFromOptions();
       endHandler(this);
     } catch {
       // the adapter's last look at the request must not stop the span from ending
@@ -66,22 +83,35 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     if (traced[STATE]) return next();
     const scope = runtime.start(request, nodeRequestInfo(request.raw, request.originalUrl));
     if (!scope) return next();
-    // routeOptions exists from Fastify 4.10. The not-found handler has no url: its span keeps
-    // the method alone as its name.
-    const route = request.routeOptions as FastifyRequest['routeOptions'] | undefined;
-    const url = route?.url;
-    const matched = typeof url === 'string' && url !== '';
-    if (matched) scope.setRoute(url);
-    const state = new RequestTrace(runtime, scope, reply, matched ? (route?.handler?.name ?? '') : undefined);
+    const state = new RequestTrace(runtime, scope, reply);
     traced[STATE] = state;
     reply.header(runtime.requestIdHeader, scope.requestId);
     onResponseDone(reply.raw, state);
     scope.run(next);
   });
 
+  // Every route registered from here on gets a route-level onRequest hook that knows its
+  // template and handler, so a request does not read `request.routeOptions` (a getter that
+  // builds a 12-field object and asks the router about version constraints on every read).
+  fastify.addHook('onRoute', (routeOptions) => {
+    const url = routeOptions.url;
+    const handler = routeOptions.handler as ((...args: never[]) => unknown) | undefined;
+    const routeHook = (request: FastifyRequest, _reply: FastifyReply, next: () => void): void => {
+      const state = traceOf(request);
+      if (state && !state.routed) state.route(url, handler);
+      next();
+    };
+    const own = routeOptions.onRequest;
+    (routeOptions as { onRequest?: unknown }).onRequest = own === undefined ? [routeHook] : [routeHook, ...(Array.isArray(own) ? own : [own])];
+  });
+
   fastify.addHook('preHandler', (request, _reply, next) => {
     const state = traceOf(request);
-    if (!state || state.handler === undefined || state.scope.isEnded) return next();
+    if (!state) return next();
+    // A route registered before the plugin has no route hook: its route is read here
+    // (routeOptions exists from Fastify 4.10).
+    if (!state.routed) state.routeFromOptions();
+    if (state.handler === undefined || state.scope.isEnded) return next();
     const child = state.scope.startHandler(state.handler);
     state.child = child.span;
     // A dropped request's handler runs in the request's context, already the active one (onRequest
@@ -110,6 +140,7 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     fastify.addHook('onTimeout', (request, reply, next) => {
       const state = traceOf(request);
       if (state) {
+        if (!state.routed) state.routeFromOptions();
         endHandler(state);
         runtime.end(state.scope, reply, { statusCode: reply.raw.statusCode, aborted: true, abortReason: 'timeout' });
       }

@@ -136,6 +136,52 @@ describe.each([
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('knows the route and handler of every route: registered before the plugin, in a prefixed plugin, with its own onRequest hooks, and its HEAD twin', async () => {
+    const app = Fastify();
+    // Registered before TraceKit: no route hook, the route is read from Fastify at the handler.
+    app.get('/before/:id', async function beforePlugin() {
+      return 'b';
+    });
+    await app.register(tracekit.tracekitPlugin);
+    const seen: string[] = [];
+    app.get('/own-hook', { onRequest: (_req: any, _rep: any, next: () => void) => (seen.push('fn'), next()) }, async function ownHook() {
+      return 'o';
+    });
+    app.get('/own-hooks', { onRequest: [async () => void seen.push('a1'), async () => void seen.push('a2')] }, async function ownHooks() {
+      return 'o';
+    });
+    await app.register(
+      async (child: any) => {
+        child.get('/items/:sku', async function getItem() {
+          return 'i';
+        });
+      },
+      { prefix: '/shop' },
+    );
+    apps.push(app);
+    const { baseUrl } = await listen(app);
+    const cases = [
+      ['GET', '/before/1', 'GET /before/:id', 'beforePlugin'],
+      ['GET', '/own-hook', 'GET /own-hook', 'ownHook'],
+      ['GET', '/own-hooks', 'GET /own-hooks', 'ownHooks'],
+      ['GET', '/shop/items/x1', 'GET /shop/items/:sku', 'getItem'],
+      ['HEAD', '/shop/items/x2', 'HEAD /shop/items/:sku', 'getItem'],
+    ] as const;
+    for (const [method, path, name, handler] of cases) {
+      const id = `route-${method}-${path.replaceAll('/', '_')}`;
+      const res = await fetch(`${baseUrl}${path}`, { method, headers: { 'x-request-id': id } });
+      expect(res.status, path).toBe(200);
+      const span = await serverSpan(id);
+      expect(span.name, path).toBe(name);
+      expect(span.attributes['http.route'], path).toBe(name.split(' ')[1]);
+      expect(span.attributes['code.function.name'], path).toBe(handler);
+      const child = (await tracing.spans()).find((s) => s.parentSpanId === span.spanId && s.name === `handler ${handler}`);
+      expect(child, `${path} handler span`).toBeDefined();
+    }
+    // The route's own hooks still run, in order, once each.
+    expect(seen).toEqual(['fn', 'a1', 'a2']);
+  });
+
   it('records errors thrown by hooks, once, and keeps the response', async () => {
     const { baseUrl } = await start(Fastify, (app) => {
       app.get('/guarded', { preHandler: async () => Promise.reject(new Error('hook failure')) }, async () => 'never');
