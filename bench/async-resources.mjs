@@ -4,7 +4,7 @@
 // with an async_hooks init hook over 1000 requests after a warm-up (Fastify inject(), Hono
 // app.request()); counts, not times, so the machine's load does not matter.
 //
-//   node bench/async-resources.mjs fastify|hono bare|als|dropped|sampled
+//   node bench/async-resources.mjs fastify|hono|koa bare|als|dropped|sampled
 import { createHook, AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
 const [fw, variant] = process.argv.slice(2);
@@ -20,6 +20,25 @@ if (fw === 'fastify') {
   app.get('/users/:id', async (request) => ({ id: request.params.id }));
   await app.ready();
   one = (i) => app.inject({ method: 'GET', url: `/users/${i}` });
+} else if (fw === 'koa') {
+  // Koa has no in-process request: a loopback server and a keep-alive client (the client's own
+  // resources are counted too, alike in every variant).
+  const { default: Koa } = await import('koa');
+  const { default: Router } = await import('@koa/router');
+  const http = await import('node:http');
+  const app = new Koa();
+  if (variant === 'als') { const als = new AsyncLocalStorage(); app.use((_c, next) => als.run({}, next)); }
+  else if (variant !== 'bare') app.use((await import('@tracekit/koa')).koa());
+  const router = new Router();
+  router.get('/users/:id', (ctx) => { ctx.body = { id: ctx.params.id }; });
+  app.use(router.routes());
+  const server = http.createServer(app.callback());
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const port = server.address().port;
+  one = (i) => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: `/users/${i}`, agent }, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject);
+  });
 } else {
   const { Hono } = await import('hono');
   const app = new Hono();
