@@ -111,6 +111,9 @@ export class TracekitClient {
         for (const key in attrs) span.attributes[key] = attrs[key];
       }
       redact(span);
+      // The SERVER span is ready: the request's context need not keep it alive any more.
+      const owner = span.request;
+      if (owner !== undefined && owner.span === span) owner.release?.();
     };
     const built = internals.exporter && internals.logExporter ? undefined : createExporters(config, this.meta, this.counters);
     this.processor = new BatchProcessor<TracekitSpan>(internals.exporter ?? built!.spans, config, this.counters, prepare, SPAN_COUNTERS);

@@ -19,9 +19,10 @@ export class LinkedContext implements Context {
   constructor(
     private readonly parent: Context,
     private readonly key: symbol,
-    private readonly value: unknown,
+    // Not readonly: see hollow().
+    private value: unknown,
     private readonly key2?: symbol,
-    private readonly value2?: unknown,
+    private value2?: unknown,
   ) {
     this.depth = parent instanceof LinkedContext ? parent.depth + 1 : 1;
   }
@@ -30,6 +31,17 @@ export class LinkedContext implements Context {
     if (key === this.key) return this.value;
     if (key === this.key2 && key !== undefined) return this.value2;
     return this.parent.getValue(key);
+  }
+
+  /**
+   * Swaps the values this context holds for small stand-ins, once its request ended and was
+   * exported (RequestScope.release): Node's timers keep the async context they were created in
+   * (a keep-alive socket's timeout keeps its last request's), and a finished request should not
+   * keep its spans and attributes alive through them.
+   */
+  hollow(value: unknown, value2?: unknown): void {
+    this.value = value;
+    if (this.key2 !== undefined) this.value2 = value2;
   }
 
   setValue(key: symbol, value: unknown): Context {

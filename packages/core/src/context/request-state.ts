@@ -21,4 +21,6 @@ export interface RequestState {
    * request scope keeps `TracekitSpan[]` here.
    */
   spanHold?: unknown[] | 'drop' | undefined;
+  /** The export pipeline prepared the request's SERVER span: its contexts may let go of it (RequestScope.release). */
+  release?(): void;
 }

@@ -1,6 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { TracekitClient } from '../client.js';
 import { withRequest, withRequestState } from '../context/context.js';
+import { EndedRequest } from '../context/ended-request.js';
+import { LinkedContext } from '../context/linked-context.js';
 import { isErrorException, isErrorStatus } from '../errors/error-policy.js';
 import { errorMessage, errorType } from '../errors/exception.js';
 import type { CodeLocation } from '../errors/call-site.js';
@@ -105,6 +107,9 @@ export class RequestScope implements RequestState, FailureObserver {
   private droppedChild: { span: Span; context: Context } | undefined = undefined;
   /** Called just before the SERVER span ends (the adapter's responseHook). */
   beforeEnd: ((span: Span) => void) | undefined = undefined;
+  /** A recorded request's handler span context, emptied with the request's own by release(). */
+  private handlerContext: Context | undefined = undefined;
+  private released = false;
 
   constructor(
     private readonly client: TracekitClient,
@@ -271,7 +276,32 @@ export class RequestScope implements RequestState, FailureObserver {
     if (this.span instanceof UnsampledSpan) return (this.droppedChild ??= { span: this.span, context: this.context });
     const attrs: Attributes = { ...attributes, 'http.route': this.route ?? '' };
     if (name) attrs['code.function.name'] = name;
-    return this.startChild(`handler ${name ?? this.defaultName()}`, attrs);
+    const child = this.startChild(`handler ${name ?? this.defaultName()}`, attrs);
+    this.handlerContext = child.context;
+    return child;
+  }
+
+  /**
+   * Called by the export pipeline once the SERVER span was prepared for export (its metadata
+   * merged): the request's context, and its handler span's, keep only the IDs from now on
+   * (LinkedContext.hollow). A timer created during the request (a keep-alive socket's timeout)
+   * keeps that context alive: without this it kept the request's spans, attributes and scope,
+   * about 1.4 KB per idle connection, copied by every young-generation collection
+   * (docs/performance.md). `getRequestId()`, the active span's IDs, log correlation and child
+   * spans started later keep working; metadata set later reaches no span.
+   */
+  release(): void {
+    if (this.released || !this.ended || this.adopted) return;
+    this.released = true;
+    const own = this.context;
+    if (own instanceof LinkedContext) {
+      const ids = trace.wrapSpanContext(this.span.spanContext());
+      own.hollow(new EndedRequest(this.requestId, ids, this.settings.framework, this.ownRequestId), ids);
+    }
+    const handler = this.handlerContext;
+    this.handlerContext = undefined;
+    const handlerSpan = handler ? trace.getSpan(handler) : undefined;
+    if (handler instanceof LinkedContext && handlerSpan) handler.hollow(trace.wrapSpanContext(handlerSpan.spanContext()));
   }
 
   /** Starts a child span of the request (a route handler, a guard) and its context. */

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { context, trace, type Context } from '@opentelemetry/api';
+import express from 'express';
+import { afterAll, describe, expect, it } from 'vitest';
+import { init, shutdown } from '../../src/client.js';
+import { getRequestId, getTraceId } from '../../src/tracing/manual.js';
+import * as tracekit from '../../../express/src/index.js';
+
+// A keep-alive socket's timeout is created during the response, in the request's async context,
+// and keeps that context until the next request on the socket: any timer or callback made during
+// a request does the same. Once the request's spans went to the store, that context must not
+// keep them (and the request's attributes) alive; what outlives the request still has its IDs.
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-released-'));
+afterAll(async () => {
+  await shutdown();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function collected(ref: WeakRef<object>): Promise<boolean> {
+  for (let i = 0; i < 20 && ref.deref() !== undefined; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+  }
+  return ref.deref() === undefined;
+}
+
+describe('a finished request, once exported', () => {
+  it('leaves only its IDs in the contexts that outlive it; later work still sees the request ID and trace', async () => {
+    const client = init({ serviceName: 'released', exporter: 'file', file: path.join(dir, 'traces.jsonl'), handleShutdown: false, batchDelayMs: 5 }, { env: {} });
+    let kept: Context | undefined;
+    let spans: { server?: WeakRef<object>; handler?: WeakRef<object>; ids?: { trace: string; server: string; handler: string; request: string } } = {};
+    const app = express();
+    app.use(tracekit.express());
+    app.get('/orders/:id', function getOrder(_req, res) {
+      // What a timer made here keeps: the handler's context.
+      kept = context.active();
+      const handler = trace.getActiveSpan()!;
+      const server = (tracekit.getRequestScope(_req)!.span);
+      spans = {
+        server: new WeakRef(server),
+        handler: new WeakRef(handler),
+        ids: { trace: handler.spanContext().traceId, server: server.spanContext().spanId, handler: handler.spanContext().spanId, request: getRequestId()! },
+      };
+      res.json({ ok: true });
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
+    expect(await res.json()).toEqual({ ok: true });
+    await client.flush();
+    await new Promise<void>((r) => server.close(() => r()));
+
+    // The spans were written, and nothing but the pipeline's past held them: they are gone.
+    expect(await collected(spans.server!)).toBe(true);
+    expect(await collected(spans.handler!)).toBe(true);
+
+    // Work that runs later in the kept context still has the request's identity.
+    const ids = spans.ids!;
+    const late = context.with(kept!, () => {
+      const active = trace.getActiveSpan()!;
+      const child = client.tracer.startSpan('late work');
+      child.end();
+      return { requestId: getRequestId(), traceId: getTraceId(), active: active.spanContext(), recording: active.isRecording(), child };
+    });
+    expect(late.requestId).toBe(ids.request);
+    expect(late.traceId).toBe(ids.trace);
+    expect(late.active.spanId).toBe(ids.handler);
+    expect(late.recording).toBe(false);
+    const child = late.child as unknown as { traceId: string; parentSpanId?: string };
+    expect(child.traceId).toBe(ids.trace);
+    expect(child.parentSpanId).toBe(ids.handler);
+    await client.flush();
+    const stored = fs.readFileSync(path.join(dir, 'traces.jsonl'), 'utf8').trim().split('\n').flatMap((l) => JSON.parse(l).resourceSpans[0].scopeSpans[0].spans);
+    expect(stored.map((s: { name: string }) => s.name).sort()).toEqual(['GET /orders/:id', 'handler getOrder', 'late work']);
+    const lateSpan = stored.find((s: { name: string }) => s.name === 'late work');
+    expect(lateSpan.traceId).toBe(ids.trace);
+    expect(lateSpan.parentSpanId).toBe(ids.handler);
+    const serverSpan = stored.find((s: { name: string }) => s.name === 'GET /orders/:id');
+    expect(serverSpan.spanId).toBe(ids.server);
+  });
+});
