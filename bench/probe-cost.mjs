@@ -1,6 +1,6 @@
 // What line probes cost (docs/code-monitoring.md).
 //
-//   node bench/probe-cost.mjs [--hits 60] [--json]
+//   node bench/probe-cost.mjs [--hits 60] [--spacing 400] [--json]
 //
 // In a child process with code monitoring on:
 // 1. `await` cost with no probe (no debugger session at all), then with one probe set on a line
@@ -25,6 +25,9 @@ const opt = (name, dflt) => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
 };
 const HITS = Number(opt('hits', '60'));
+// Milliseconds between hits: at 4 a second (250 ms) a 3 ms pause already passes the cost limit
+// (1% of wall time over 10 s) and the probe is disarmed before the run ends.
+const SPACING = Number(opt('spacing', '400'));
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const stats = (xs) => ({ median: Number(pct(xs, 0.5).toFixed(3)), p99: Number(pct(xs, 0.99).toFixed(3)), max: Number(Math.max(...xs).toFixed(3)) });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -95,7 +98,7 @@ async function child() {
       const before = monitor.probes.pauses.length;
       const ms = callMs();
       // Spaced so the probe stays under its cost limit (pauses over 1% of wall time disarm it).
-      await sleep(250);
+      await sleep(SPACING);
       // Only calls that really paused count (the worker reports each pause after the resume).
       if (monitor.probes.pauses.length > before) seen.push(Math.max(0, ms - base));
       if (monitor.probes.entries()[0]?.status === 'disarmed') {
@@ -124,7 +127,7 @@ async function child() {
 
 if (args[0] === '--child') await child();
 else {
-  const c = fork(self, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const c = fork(self, ['--child', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const out = await new Promise((resolve, reject) => {
     c.once('message', resolve);
     c.once('exit', (code) => reject(new Error(`the child exited with ${code}`)));

@@ -167,8 +167,8 @@ export function parseExpression(text: string): Expr {
 
 /** What a path reads to: a primitive, or an opaque object (compared by nothing, truthy). */
 export type Read =
-  /** `unreadable`: the path went through a getter or a Proxy, never run; it reads as undefined. */
-  | { primitive: true; value: string | number | boolean | bigint | null | undefined; unreadable?: 'getter' | 'proxy' }
+  /** `unreadable`: the path went through a getter or a Proxy (never run), or a collection too long to read; it reads as undefined. */
+  | { primitive: true; value: string | number | boolean | bigint | null | undefined; unreadable?: 'getter' | 'proxy' | 'size' }
   | { primitive: false };
 
 /** Reads a path's value; the probe worker reads through the debugger, tests from plain objects. */

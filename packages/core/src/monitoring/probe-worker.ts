@@ -16,7 +16,7 @@ import { PROBE_LIMITS, type WalkLimits } from './limits.js';
 import { ProbeLocator, type ParsedScript } from './probe-location.js';
 import { probeHitExpression, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
 import { snapshotId } from './snapshot-record.js';
-import { RemoteWalker, type Deadline, type RemoteObject, type RemoteProperty } from './remote-walker.js';
+import { MAX_READ_ITEMS, RemoteWalker, sizeOf, type Deadline, type RemoteObject, type RemoteProperty } from './remote-walker.js';
 import type { SnapshotValue } from './walker.js';
 
 interface Settings {
@@ -262,6 +262,8 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
       if (!cur || cur.type !== 'object' || !cur.objectId || cur.subtype === 'null') return undefined;
       // A Proxy's traps are never run: the path stops here, marked.
       if (cur.subtype === 'proxy') return { unreadable: 'proxy' };
+      // A step into a collection too long to read (its read would return every element): marked `size`.
+      if ((cur.subtype === 'array' || cur.subtype === 'typedarray' || cur.subtype === 'map' || cur.subtype === 'set') && sizeOf(cur) > MAX_READ_ITEMS) return { unreadable: 'size' };
       const p = (await props(cur.objectId)).find((x) => x.name === String(step)) ?? (await inherited(cur, String(step)));
       if (!p) return undefined;
       // Accessors (own or inherited, such as IncomingMessage#headers) are never called: marked as getters.
@@ -303,9 +305,9 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
   return { read, resolvePath };
 }
 
-/** A path value never read: it went through a getter or a Proxy. */
+/** A path value never read: it went through a getter or a Proxy, or into a collection too long to read. */
 interface Unreadable {
-  unreadable: 'getter' | 'proxy';
+  unreadable: 'getter' | 'proxy' | 'size';
 }
 
 const isUnreadable = (v: RemoteObject | Unreadable): v is Unreadable => 'unreadable' in v;
@@ -314,7 +316,7 @@ const isUnreadable = (v: RemoteObject | Unreadable): v is Unreadable => 'unreada
 async function pathValue(walker: RemoteWalker, ro: RemoteObject | Unreadable | undefined, text: string): Promise<SnapshotValue> {
   if (ro && isUnreadable(ro)) {
     walker.omit(text, ro.unreadable);
-    return ro.unreadable === 'proxy' ? { $omitted: 'proxy', $type: 'Proxy' } : { $omitted: 'getter' };
+    return unreadableValue(ro.unreadable);
   }
   return walker.value(ro, text, 1);
 }
@@ -399,10 +401,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   const reads = new PauseReads(deadline);
   const frame = params.callFrames[0];
   const armed = (params.hitBreakpoints ?? []).flatMap((id) => [...(byBreakpoint.get(id) ?? [])]);
-  // The frame's own scopes are read first, before anything else is decided: the first request
-  // of a pause waits for the paused thread to wake up, and every probe needs them.
   const locals = frame ? frame.scopeChain.filter((scope) => (scope.type === 'local' || scope.type === 'block') && scope.object.objectId) : [];
-  if (armed.some((a) => !a.disarmed)) for (const scope of locals) void reads.props(scope.object.objectId!).catch(() => undefined);
   const hits: Array<Extract<WorkerOutbound, { type: 'hit' }>> = [];
   const hitProbes: Armed[] = [];
   try {
@@ -459,12 +458,10 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
           } else {
             // No captures listed: the frame's local variables (local and block scopes, read side by side).
             const lists = await Promise.all(locals.map((scope) => reads.props(scope.object.objectId!).catch(() => undefined)));
-            for (const list of lists) {
-              if (!list) {
-                walker.omit('', 'timeout');
-                continue;
-              }
-              Object.assign(values, await walker.fields(list, '', 0));
+            const walked = await Promise.all(lists.map((list) => (list ? walker.fields(list, '', 0) : undefined)));
+            for (const fields of walked) {
+              if (fields) Object.assign(values, fields);
+              else walker.omit('', 'timeout');
             }
           }
         } catch {
@@ -518,11 +515,16 @@ async function coolDown(a: Armed): Promise<void> {
   timer.unref();
 }
 
+/** How a value that was not read is shown. */
+function unreadableValue(why: 'getter' | 'proxy' | 'size'): SnapshotValue {
+  return why === 'proxy' ? { $omitted: 'proxy', $type: 'Proxy' } : { $omitted: why };
+}
+
 function evaluateToValue(r: Read): SnapshotValue {
   if (!r.primitive) return { $type: 'Object' };
   const v = r.value;
   // `a || b` whose chosen side went through a getter or a Proxy: marked, never "undefined".
-  if (r.unreadable) return r.unreadable === 'proxy' ? { $omitted: 'proxy', $type: 'Proxy' } : { $omitted: 'getter' };
+  if (r.unreadable) return unreadableValue(r.unreadable);
   if (v === undefined) return { $type: 'undefined' };
   if (typeof v === 'bigint') return { $type: 'bigint', value: v.toString() };
   return v;

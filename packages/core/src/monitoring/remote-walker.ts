@@ -340,7 +340,7 @@ export class RemoteWalker {
 }
 
 /** The element count V8 writes in a collection's description (`Array(20)`, `Map(3)`, `Uint8Array(16)`), or 0. */
-function sizeOf(ro: RemoteObject): number {
+export function sizeOf(ro: RemoteObject): number {
   const m = /\((\d+)\)/.exec(ro.description ?? '');
   return m ? Number(m[1]) : 0;
 }

@@ -261,6 +261,29 @@ module.exports = { checkout };
     expect(state.touched).toBe(false);
   });
 
+  it('a captured path into a collection too long to read is marked size, never read', async () => {
+    const target = `'use strict';
+const bigArray = Array.from({ length: 100000 }, (_, i) => i);
+function checkout(order) {
+  const long = bigArray, small = { a: 1, b: 'two' };
+  return [order.id, long.length, small.b]; // line 5
+}
+module.exports = { checkout };
+`;
+    running = await project({ 'target.js': target }, 'target.js', [{ id: 'p-paths', location: 'target.js:5', capture: ['long[5]', 'long', 'small.b'], enabled: true }]);
+    const p = running;
+    await vi.waitFor(() => expect(records(p.logs).some((r) => r.eventName === 'tracekit.snapshot')).toBe(true), { timeout: 15_000, interval: 100 });
+    const snap = records(p.logs).find((r) => r.eventName === 'tracekit.snapshot')!;
+    const vars = JSON.parse(snap.body!.stringValue!) as Record<string, unknown>;
+    expect(vars['long[5]']).toEqual({ $omitted: 'size' });
+    expect((vars.long as unknown[]).slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(vars['small.b']).toBe('two');
+    const omitted = JSON.parse(String(attr(snap, 'tracekit.snapshot.omitted'))) as Array<{ path: string; reason: string }>;
+    expect(omitted).toContainEqual({ path: 'long[5]', reason: 'size' });
+    const state = await p.state();
+    expect(state.lastResult).toEqual([state.calls, 100000, 'two']);
+  });
+
   it('works in an ES module (file:// URL), and the app exits without waiting for a debugger', async () => {
     const esm = TARGET_JS.replace("'use strict';\n", '').replace('module.exports = { checkout, never };', 'export { checkout, never };');
     running = await project({ 'target.mjs': esm }, 'target.mjs', [{ id: 'p-esm', location: 'target.mjs:3', capture: ['order.id', 'user.name'], enabled: true }]);
