@@ -388,8 +388,10 @@ export class RequestScope implements RequestState, FailureObserver {
     const escaped = this.escaped ?? [];
     for (const err of escaped) this.client.errors.record(span, err);
     if (escaped.length > 0) {
-      span.setAttribute('error.type', errorType(escaped[0]));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(escaped[0]) });
+      // The last one that escaped, as on a SERVER span the head kept (recordError) and in the metric.
+      const last = escaped[escaped.length - 1];
+      span.setAttribute('error.type', errorType(last));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(last) });
     }
     // Exceptions recorded on the dropped trace's other spans, once each (an adapter often
     // records the escaped error on its handler span as well).

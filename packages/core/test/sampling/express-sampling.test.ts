@@ -180,6 +180,22 @@ describe('tail sampling over HTTP', () => {
     expect(t.stats()).toMatchObject({ keptByTailError: 3, droppedBySampling: 2, keptByHead: 0, spansStarted: 3 });
   });
 
+  it('a failed request kept by the tail names the same error as when the head keeps it (the last one that escaped)', async () => {
+    const errorOf = (s: ReadableSpan) => ({ type: s.attributes['error.type'], status: s.status });
+    let t = await traced({ sampleRate: 1 });
+    await app.get('/two-errors');
+    const head = servers(await t.spans());
+    await shutdown();
+    t = await traced({ sampleRate: 0 });
+    await app.get('/two-errors');
+    const tail = servers(await t.spans());
+    expect(head).toHaveLength(1);
+    expect(tail).toHaveLength(1);
+    expect(errorOf(head[0]!)).toEqual({ type: 'RangeError', status: { code: SpanStatusCode.ERROR, message: 'second after first' } });
+    expect(errorOf(tail[0]!)).toEqual(errorOf(head[0]!));
+    expect(tail[0]!.attributes['tracekit.sampling.reason']).toBe('error');
+  });
+
   it('at sampleRate 0 with keepSlowerThanMs, a slow request is kept and a fast one is not', async () => {
     const t = await traced({ sampleRate: 0, keepSlowerThanMs: 500 });
     setAppClock(t.clock);

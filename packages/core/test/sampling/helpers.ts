@@ -114,11 +114,18 @@ export function createApp(): express.Express {
   app.get('/checkout/:id', function checkout(_req, res) {
     res.send('ok');
   });
+  // Two errors escape: the handler's, then the one the app's error middleware turns it into.
+  app.get('/two-errors', function twoErrors(_req, _res, next) {
+    next(new TypeError('first'));
+  });
   app.get('/health', function health(_req, res) {
     res.send('ok');
   });
   app.get('/other/:x', function other(_req, res) {
     res.send('ok');
+  });
+  app.use((err: Error, req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    next(req.path === '/two-errors' ? new RangeError(`second after ${err.message}`) : err);
   });
   app.use(tracekit.expressErrorHandler());
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
