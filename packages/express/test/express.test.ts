@@ -1,38 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import express5 from 'express';
 import express4 from 'express4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
+import { describe, expect, it } from 'vitest';
 import * as tracekit from '../src/index.js';
+import { tracedServers } from './traced-server.js';
 
-let t: TestTracing;
-const servers: Server[] = [];
-beforeAll(async () => {
-  t = await setupTestTracing();
-});
-afterEach(() => {
-  t.reset();
-  for (const s of servers.splice(0)) s.close();
-});
-afterAll(() => tracekit.shutdown());
-
-async function listen(app: any): Promise<string> {
-  const server: Server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((r) => server.once('listening', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function serverSpan(requestId: string | null) {
-  for (let i = 0; i < 50; i++) {
-    const span = (await t.spans()).find((s) => s.kind === SpanKind.SERVER && s.attributes['tracekit.request_id'] === requestId);
-    if (span) return span;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no SERVER span for ${requestId}`);
-}
+const traced = tracedServers();
+const { listen, serverSpan } = traced;
 
 /** Builds the same app with or without TraceKit, to compare responses. */
 function errorApp(express: any, traced: boolean) {
@@ -89,7 +63,7 @@ describe.each([
     const base = await listen(app);
     const res = await fetch(`${base}/orders/5`);
     const server = await serverSpan(res.headers.get('x-request-id'));
-    const spans = (await t.spans()).filter((s) => s.traceId === server.traceId);
+    const spans = (await traced.tracing.spans()).filter((s) => s.traceId === server.traceId);
     const handler = spans.find((s) => s.name === 'handler getOrder');
     const db = spans.find((s) => s.name === 'db.orders.find');
     expect(handler?.parentSpanId).toBe(server.spanId);
@@ -158,7 +132,7 @@ describe('adapter options', () => {
     await (await fetch(`${b}/probe`, { headers: { 'x-synthetic': '1' } })).text();
     await (await fetch(`${b}/probe`)).text();
     await new Promise((r) => setTimeout(r, 20));
-    const paths = (await t.spans()).filter((s) => s.kind === SpanKind.SERVER).map((s) => s.attributes['url.path']);
+    const paths = (await traced.tracing.spans()).filter((s) => s.kind === SpanKind.SERVER).map((s) => s.attributes['url.path']);
     expect(paths.sort()).toEqual(['/api/health', '/probe', '/static.css']);
   });
 
@@ -174,12 +148,12 @@ describe('adapter options', () => {
     );
     app.get('/n', (_req, res) => res.send('fine'));
     const base = await listen(app);
-    const before = t.client.stats().hookErrors;
+    const before = traced.tracing.client.stats().hookErrors;
     const res = await fetch(`${base}/n`);
     expect(await res.text()).toBe('fine');
     const span = await serverSpan(res.headers.get('x-request-id'));
     expect(span.name).toBe('custom GET');
-    expect(t.client.stats().hookErrors).toBe(before + 1);
+    expect(traced.tracing.client.stats().hookErrors).toBe(before + 1);
   });
 
   it('bad adapter options fail at setup with a message naming the option', () => {
@@ -210,7 +184,7 @@ describe('adapter options', () => {
     const res = await fetch(`${base}/m`);
     await res.text();
     const server = await serverSpan(res.headers.get('x-request-id'));
-    for (const s of (await t.spans()).filter((x) => x.traceId === server.traceId)) {
+    for (const s of (await traced.tracing.spans()).filter((x) => x.traceId === server.traceId)) {
       expect(s.attributes).toMatchObject({ 'user.id': 'u-1', 'tracekit.organization.id': 'org-9', 'tracekit.metadata.plan': 'pro' });
     }
   });

@@ -1,41 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { SpanKind } from '@opentelemetry/api';
 import express5 from 'express';
 import express4 from 'express4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
+import { describe, expect, it } from 'vitest';
 import * as tracekit from '../src/index.js';
+import { tracedServers } from './traced-server.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 
-let t: TestTracing;
-const servers: Server[] = [];
-beforeAll(async () => {
-  t = await setupTestTracing();
-});
-afterEach(() => {
-  t.reset();
-  for (const s of servers.splice(0)) s.close();
-});
-afterAll(() => tracekit.shutdown());
-
-async function listen(app: any): Promise<string> {
-  const server: Server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((r) => server.once('listening', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function serverSpan(requestId: string | null) {
-  for (let i = 0; i < 50; i++) {
-    const span = (await t.spans()).find((s) => s.kind === SpanKind.SERVER && s.attributes['tracekit.request_id'] === requestId);
-    if (span) return span;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no SERVER span for ${requestId}`);
-}
+const traced = tracedServers();
+const { listen, serverSpan } = traced;
 
 /** The line this is called on, in this file. */
 function here(): number {
