@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import type { SnapshotValue } from './walker.js';
 
 /**
  * Built-in functions captured when TraceKit loads, so the walker reads Maps, Sets, Dates, typed
@@ -79,10 +80,11 @@ export function classNameOf(value: object): string | undefined {
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 
-/** A function's own `name` (a data property; a getter is never called), cut to 255 characters; its source is never read. */
-export function functionNameOf(fn: (...args: unknown[]) => unknown): string {
+/** A function as `{ $type: 'function', name }` (its source is never included). */
+export function describeFunction(fn: (...args: unknown[]) => unknown): SnapshotValue {
   const name = dataValue(fn, 'name');
-  return typeof name === 'string' ? name.slice(0, 255) : '';
+  const out: { [key: string]: SnapshotValue } = { $type: 'function', name: typeof name === 'string' ? name.slice(0, 255) : '' };
+  return out;
 }
 
 /** True when `fn` is one of the engine's own functions (its text says `[native code]`). */

@@ -58,8 +58,7 @@ export function snapshotRecord(id: string, time: number, source: SnapshotSource,
     eventName: SNAPSHOT_EVENT,
     severityNumber: SEVERITY.INFO,
     severityText: 'INFO',
-    // The walker wrote the text as it read the values (api); a probe's tree is serialized here.
-    body: walked.json ?? JSON.stringify(walked.value),
+    body: JSON.stringify(walked.value),
     // The walker redacted every field with the client's redactor (key names and value patterns).
     bodyRedacted: true,
     attributes,

@@ -208,25 +208,17 @@ describe('the snapshot walker', () => {
     expect((r.value.obj as Obj).x).toEqual({ $omitted: 'getter' });
   });
 
-  it('writes the record body as JSON text directly, escaping what JSON escapes', () => {
+  it('shows an own __proto__ field as a field, and a single $class (the class name) on a class instance', () => {
     class Order {
       id = 7;
       $class = 'forged';
     }
     const fromJson = JSON.parse('{"__proto__": {"x": 1}, "ok": 2}') as object;
-    const r = walk({ text: 'quote " backslash \\ newline \n tab \t', lone: '\ud800', pair: '\ud83d\ude00', order: new Order(), fromJson, price: 9.99, neg: -0.5, big: 1e21 });
-    expect(typeof r.json).toBe('string');
-    // The text is what JSON.stringify writes for the same values, and parses back to them.
-    expect(JSON.parse(r.json!)).toEqual(r.value);
-    expect(r.value.text).toBe('quote " backslash \\ newline \n tab \t');
-    expect(r.json).toContain('"lone":"\\ud800"');
-    expect(r.value.pair).toBe('\ud83d\ude00');
-    // One `$class`, TraceKit's, even when the instance has a field of that name.
+    const r = walk({ order: new Order(), fromJson });
+    const text = JSON.stringify(r.value);
     expect(r.value.order).toEqual({ id: 7, $class: 'Order' });
-    expect(r.json!.match(/"\$class"/g)).toHaveLength(1);
-    // An own `__proto__` field (JSON.parse makes one) is shown as a field.
-    expect(Object.prototype.hasOwnProperty.call(r.value.fromJson, '__proto__')).toBe(true);
-    expect(r.json).toContain('"fromJson":{"__proto__":{"x":1},"ok":2}');
-    expect([r.value.price, r.value.neg, r.value.big]).toEqual([9.99, -0.5, 1e21]);
+    expect(text.match(/"\$class"/g)).toHaveLength(1);
+    expect(text).toContain('"fromJson":{"__proto__":{"x":1},"ok":2}');
+    expect(Object.getPrototypeOf(r.value.fromJson)).toBe(Object.prototype);
   });
 });
