@@ -1,22 +1,79 @@
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Exception, Link, Span, SpanContext, SpanStatus, TimeInput, TraceState } from '@opentelemetry/api';
 import type { RequestMetadata } from '../types.js';
 import type { RequestState } from './request-state.js';
 
 /**
- * What a finished, exported request leaves in its async context (RequestScope.release): its
- * request ID and its SERVER span's IDs, enough for log correlation and `getRequestId()` in a
- * callback that outlives the request, and nothing of its spans' attributes. Metadata set now is
- * kept here and reaches no span (the request's spans were exported).
+ * A finished, exported span as its contexts keep it (RequestScope.release): its IDs only,
+ * non-recording, like the ended span it stands for (which ignored every change too).
  */
-export class EndedRequest implements RequestState {
+export class EndedSpan implements Span {
+  private ids: SpanContext | undefined = undefined;
+
+  // The IDs as fields, the SpanContext object made only if something asks for it later.
+  constructor(
+    private readonly traceId: string,
+    private readonly spanId: string,
+    private readonly traceFlags: number,
+    private readonly traceState: TraceState | undefined,
+  ) {}
+
+  /** The stand-in for an ended span (its IDs, flags and trace state). */
+  static of(span: Span): EndedSpan {
+    const c = span.spanContext();
+    return new EndedSpan(c.traceId, c.spanId, c.traceFlags, c.traceState);
+  }
+
+  spanContext(): SpanContext {
+    return (this.ids ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: this.traceFlags, traceState: this.traceState, isRemote: false });
+  }
+  setAttribute(_key: string, _value: AttributeValue): this {
+    return this;
+  }
+  setAttributes(_attributes: Attributes): this {
+    return this;
+  }
+  addEvent(_name: string, _attributesOrStartTime?: Attributes | TimeInput, _startTime?: TimeInput): this {
+    return this;
+  }
+  addLink(_link: Link): this {
+    return this;
+  }
+  addLinks(_links: Link[]): this {
+    return this;
+  }
+  setStatus(_status: SpanStatus): this {
+    return this;
+  }
+  updateName(_name: string): this {
+    return this;
+  }
+  end(_endTime?: TimeInput): void {}
+  isRecording(): boolean {
+    return false;
+  }
+  recordException(_exception: Exception, _time?: TimeInput): void {}
+}
+
+/**
+ * What a finished, exported request leaves in its async context: its request ID and its SERVER
+ * span's IDs (it is its own stand-in span), enough for log correlation, `getRequestId()` and
+ * spans started in a callback that outlives the request, and nothing of its spans' attributes.
+ * Metadata set now is kept here and reaches no span (the request's spans were exported).
+ */
+export class EndedRequest extends EndedSpan implements RequestState {
   metadata: RequestMetadata | undefined = undefined;
   readonly spanHold = undefined;
 
   constructor(
     readonly requestId: string,
-    /** A non-recording span with the SERVER span's IDs. */
-    readonly span: Span,
+    server: { readonly traceId: string; readonly spanId: string; readonly traceFlags: number; readonly traceState?: TraceState },
     readonly framework: string,
     readonly ownRequestId: boolean,
-  ) {}
+  ) {
+    super(server.traceId, server.spanId, server.traceFlags, server.traceState);
+  }
+
+  get span(): Span {
+    return this;
+  }
 }

@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { TracekitClient } from '../client.js';
 import { withRequest, withRequestState } from '../context/context.js';
-import { EndedRequest } from '../context/ended-request.js';
+import { EndedRequest, EndedSpan } from '../context/ended-request.js';
 import { LinkedContext } from '../context/linked-context.js';
 import { isErrorException, isErrorStatus } from '../errors/error-policy.js';
 import { errorMessage, errorType } from '../errors/exception.js';
@@ -295,13 +295,15 @@ export class RequestScope implements RequestState, FailureObserver {
     this.released = true;
     const own = this.context;
     if (own instanceof LinkedContext) {
-      const ids = trace.wrapSpanContext(this.span.spanContext());
-      own.hollow(new EndedRequest(this.requestId, ids, this.settings.framework, this.ownRequestId), ids);
+      // One object stands for both the request and its SERVER span (a TracekitSpan's fields are its IDs).
+      const span = this.span;
+      const ended = new EndedRequest(this.requestId, span instanceof TracekitSpan ? span : span.spanContext(), this.settings.framework, this.ownRequestId);
+      own.hollow(ended, ended);
     }
     const handler = this.handlerContext;
     this.handlerContext = undefined;
     const handlerSpan = handler ? trace.getSpan(handler) : undefined;
-    if (handler instanceof LinkedContext && handlerSpan) handler.hollow(trace.wrapSpanContext(handlerSpan.spanContext()));
+    if (handler instanceof LinkedContext && handlerSpan) handler.hollow(handlerSpan instanceof TracekitSpan ? new EndedSpan(handlerSpan.traceId, handlerSpan.spanId, handlerSpan.traceFlags, handlerSpan.traceState) : EndedSpan.of(handlerSpan));
   }
 
   /** Starts a child span of the request (a route handler, a guard) and its context. */
