@@ -264,6 +264,10 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
       if (cur.subtype === 'proxy') return { unreadable: 'proxy' };
       // A step into a collection too long to read (its read would return every element): marked `size`.
       if ((cur.subtype === 'array' || cur.subtype === 'typedarray' || cur.subtype === 'map' || cur.subtype === 'set') && sizeOf(cur) > MAX_READ_ITEMS) return { unreadable: 'size' };
+      // A primitive the parent's preview shows whole needs no read (a condition such as
+      // `user.id == 42` then costs the scope's read only).
+      const shown = fromParentPreview(cur, String(step));
+      if (shown) return shown;
       const p = (await props(cur.objectId)).find((x) => x.name === String(step)) ?? (await inherited(cur, String(step)));
       if (!p) return undefined;
       // Accessors (own or inherited, such as IncomingMessage#headers) are never called: marked as getters.
@@ -303,6 +307,39 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
     }
   };
   return { read, resolvePath };
+}
+
+/**
+ * Property `name` of a plain object or array as V8's preview of it shows it, when that is the
+ * whole value: a number, boolean, null, undefined, BigInt or a string shorter than V8's preview
+ * cut (an accessor is marked `getter`, as a read would). Objects need a read (for their ID), and
+ * so does a name the preview does not list.
+ */
+function fromParentPreview(parent: RemoteObject, name: string): RemoteObject | Unreadable | undefined {
+  const pv = parent.preview;
+  if (!pv || (parent.subtype !== undefined && parent.subtype !== 'array')) return undefined;
+  const p = pv.properties.find((x) => x.name === name);
+  if (!p) return undefined;
+  const text = p.value ?? '';
+  switch (p.type) {
+    case 'accessor':
+      return { unreadable: 'getter' };
+    case 'number':
+      return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text) && text !== '-0' ? { type: 'number', value: Number(text) } : { type: 'number', unserializableValue: text };
+    case 'boolean':
+      return { type: 'boolean', value: text === 'true' };
+    case 'undefined':
+      return { type: 'undefined' };
+    case 'bigint':
+      return { type: 'bigint', unserializableValue: text.endsWith('n') ? text : `${text}n` };
+    case 'string':
+      // V8 cuts preview strings at 100 characters: a string that long is read whole.
+      return text.length < 99 ? { type: 'string', value: text } : undefined;
+    case 'object':
+      return p.subtype === 'null' ? { type: 'object', subtype: 'null' } : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** A path value never read: it went through a getter or a Proxy, or into a collection too long to read. */
