@@ -37,6 +37,29 @@ describe('the CommonJS build (built package)', () => {
     expect(out).toEqual({ init: true, client: true, testing: 'function' });
   });
 
+  it('exports plain values once loaded, in every file, so a call into another file is no getter chain', () => {
+    const out = cjs(`
+      const fs = require('node:fs');
+      const getters = [];
+      let checked = 0;
+      // The package's entry points and the chunks they share (not the worker or the auto-instrumentation hook).
+      for (const f of fs.readdirSync('.').filter((n) => /^(index|adapter|testing|chunk-.*)\.cjs$/.test(n))) {
+        const m = require('./' + f);
+        for (const key of Object.getOwnPropertyNames(m)) {
+          const d = Object.getOwnPropertyDescriptor(m, key);
+          checked++;
+          if (d.get) getters.push(f + ':' + key);
+        }
+      }
+      const a = require('./adapter.cjs');
+      console.log(JSON.stringify({ getters, checked, scope: typeof a.RequestScope, esModule: a.__esModule }));
+    `) as { getters: string[]; checked: number; scope: string; esModule: boolean };
+    expect(out.getters).toEqual([]);
+    expect(out.checked).toBeGreaterThan(100);
+    expect(out.scope).toBe('function');
+    expect(out.esModule).toBe(true);
+  });
+
   it('is the code as written: no lowered class fields or optional chaining helpers', () => {
     for (const f of fs.readdirSync(DIST).filter((n) => n.endsWith('.cjs'))) {
       const code = fs.readFileSync(path.join(DIST, f), 'utf8');
