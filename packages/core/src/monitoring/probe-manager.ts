@@ -10,7 +10,7 @@ import { ExpressionError, parseExpression, parseTemplate } from './expression.js
 import type { ProbeEntry } from './model.js';
 import type { CodeMonitor, ProbeController } from './monitor.js';
 import type { WorkerOutbound, WorkerProbe } from './probe-protocol.js';
-import { installProbeHook, removeProbeHook, takeProbeContext } from './probe-context.js';
+import { installProbeHook, removeProbeHook, takeProbeContext, takeProbeValues } from './probe-context.js';
 import { redactTree } from './redact-tree.js';
 import type { Omission, SnapshotValue, WalkResult } from './walker.js';
 
@@ -157,7 +157,7 @@ export class ProbeManager implements ProbeController {
         stdout: false,
         stderr: false,
       });
-      installProbeHook();
+      installProbeHook(walk);
       // A connected inspector session makes Node print "Waiting for the debugger to disconnect" at exit: end it first.
       process.once('exit', this.onExit);
       this.worker.on('message', (m: WorkerOutbound) => this.onMessage(m));
@@ -241,6 +241,7 @@ export class ProbeManager implements ProbeController {
     this.monitor.touch();
     if (!this.monitor.admit(undefined, this.monitor.clock())) {
       counters.probeHitsDropped!++;
+      if (m.valuesTaken) takeProbeValues(m.snapshotId);
       return;
     }
     const loc = parseLocation(p.location)!;
@@ -249,6 +250,12 @@ export class ProbeManager implements ProbeController {
     const context = takeProbeContext(m.snapshotId);
     if (m.message !== undefined) {
       this.monitor.emitProbeLog(m.id, loc.file, loc.line, tools ? tools.scan(m.message) : m.message, m.pauseMs, context);
+      return;
+    }
+    if (m.valuesTaken) {
+      // Walked and redacted on the app's thread at the pause (see PROBE_CAPTURE).
+      const walked = takeProbeValues(m.snapshotId) ?? { value: { $omitted: 'error' }, omissions: [{ path: '', reason: 'error' }], omittedTotal: 1 };
+      this.monitor.emit({ kind: 'probe', id: m.id, file: loc.file, line: loc.line, pauseMs: m.pauseMs }, walked, stack, { id: m.snapshotId, context });
       return;
     }
     const omissions: Omission[] = [...m.omissions];

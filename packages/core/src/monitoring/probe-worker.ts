@@ -4,8 +4,10 @@
  * `Session.connectToMainThread()` (no port is ever opened). The debugger is enabled only while
  * at least one probe is set, and disabled when the last one goes. On a hit the app's thread is
  * paused: this worker evaluates the condition, reads the values under a hard deadline with
- * `Runtime.getProperties` (never evaluating code in the app), resumes, and only then posts what
- * it read to the main thread, which redacts and records it.
+ * `Runtime.getProperties`, resumes, and only then posts what it read to the main thread, which
+ * redacts and records it. The only code it evaluates on the paused frame is TraceKit's own fixed
+ * expressions (probe-protocol.ts): the request-context hook, and the fast capture that has the
+ * app's thread walk a probe's locals with `captureSnapshot`'s walker in one round trip.
  */
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +16,7 @@ import { urlToPath } from '../errors/parse-stack.js';
 import { isTrue, evaluate, parseExpression, parseTemplate, type Expr, type PathReader, type Read, type Template } from './expression.js';
 import { PROBE_LIMITS, type WalkLimits } from './limits.js';
 import { ProbeLocator, type ParsedScript } from './probe-location.js';
-import { probeHitExpression, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
+import { MAX_FAST_LOCALS, isSafeLocalName, probeCaptureExpression, probeHitExpression, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
 import { snapshotId } from './snapshot-record.js';
 import { MAX_READ_ITEMS, RemoteWalker, sizeOf, type Deadline, type RemoteObject, type RemoteProperty } from './remote-walker.js';
 import type { SnapshotValue } from './walker.js';
@@ -44,6 +46,14 @@ interface Armed {
   location?: string;
   /** Paths of objects found huge at earlier hits: marked `size` without a read (see `HUGE_OBJECT_KEYS`). */
   huge: Set<string>;
+  /**
+   * A probe that captures the frame's locals (no captures, no template): their names, learnt from
+   * the scope read of an earlier hit, for the fast capture (`fastCapture`). A condition is still
+   * evaluated with protocol reads before it.
+   */
+  fastNames?: string[];
+  /** This probe always reads its locals with `Runtime.getProperties` (see `learnNames`). */
+  fastOff?: boolean;
 }
 
 const settings = workerData as Settings;
@@ -380,6 +390,58 @@ async function takeContext(frame: PausedFrame, id: string, probeId: string, snap
   await post('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: probeHitExpression(id, probeId, snapshot), silent: true, returnByValue: true }).catch(() => undefined);
 }
 
+/**
+ * The fast capture of a plain probe: one `Debugger.evaluateOnCallFrame` of TraceKit's fixed
+ * expression (`probeCaptureExpression`: the snapshot and probe IDs as JSON literals and the
+ * locals by their checked names), which calls TraceKit's capture function on the app's thread:
+ * it takes the request context and walks the locals with `captureSnapshot`'s walker. `ok` once
+ * the app's thread kept the values; `failed` when the call failed or threw, `late` when it was not
+ * answered by the deadline's end (either way the caller then reads with the protocol).
+ */
+async function fastCapture(frame: PausedFrame, id: string, probeId: string, names: string[], deadline: Deadline): Promise<'ok' | 'failed' | 'late'> {
+  if (!frame.callFrameId) return 'failed';
+  let expression: string;
+  try {
+    expression = probeCaptureExpression(id, probeId, names);
+  } catch {
+    return 'failed';
+  }
+  const call = post<{ result?: { value?: unknown }; exceptionDetails?: unknown }>('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression, silent: true, returnByValue: true }).then(
+    (r): 'ok' | 'failed' => (r.result?.value === true && !r.exceptionDetails ? 'ok' : 'failed'),
+    (): 'failed' => 'failed',
+  );
+  return Promise.race([call, deadline.abandoned.then(() => 'late' as const)]);
+}
+
+/**
+ * After a plain probe's hit read its locals with the protocol: keeps their names for the fast
+ * capture of its next hits, unless one cannot be written as a plain identifier, there are too many,
+ * or a value is one the app's thread should not walk within a pause (a collection too long to read,
+ * or an object found huge): then the probe keeps reading with the protocol, which bounds those. A
+ * hit cut by the deadline decides nothing.
+ */
+function learnNames(a: Armed, lists: Array<RemoteProperty[] | undefined>, walker: RemoteWalker): void {
+  if (lists.some((l) => !l) || walker.omissions.some((o) => o.reason === 'timeout')) return;
+  const names: string[] = [];
+  for (const list of lists) {
+    for (const p of list!) {
+      if (names.includes(p.name)) continue;
+      const v = p.value;
+      const long = v && (v.subtype === 'array' || v.subtype === 'typedarray' || v.subtype === 'map' || v.subtype === 'set') && sizeOf(v) > MAX_READ_ITEMS;
+      if (!isSafeLocalName(p.name) || !('value' in p) || long || names.length >= MAX_FAST_LOCALS) {
+        a.fastOff = true;
+        return;
+      }
+      names.push(p.name);
+    }
+  }
+  if (walker.hugeFound.length > 0 || names.length === 0) {
+    a.fastOff = true;
+    return;
+  }
+  a.fastNames = names;
+}
+
 interface PausedFrame {
   callFrameId?: string;
   functionName: string;
@@ -457,10 +519,23 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       a.hits++;
       a.lastHit = now;
       const id = snapshotId();
+      // A plain probe whose locals' names are known: one call on the paused frame walks them on the app's thread.
+      let fast = false;
+      if (a.fastNames && !a.template && !a.captures && !deadline.passed) {
+        const got = await fastCapture(frame, id, a.spec.id, a.fastNames, deadline);
+        fast = got === 'ok';
+        // A call that failed or threw here would again: this probe reads with the protocol from now on.
+        if (got === 'failed') {
+          a.fastNames = undefined;
+          a.fastOff = true;
+        }
+      }
       // Sent now and awaited after the reads: pipelined with them, it adds little to the pause.
-      const contextTaken = deadline.passed ? Promise.resolve() : takeContext(frame, id, a.spec.id, !a.template);
+      const contextTaken = deadline.passed || fast ? Promise.resolve() : takeContext(frame, id, a.spec.id, !a.template);
       const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, snapshotId: id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
-      if (a.template) {
+      if (fast) {
+        hit.valuesTaken = true;
+      } else if (a.template) {
         let text = '';
         for (const part of a.template) {
           if (typeof part === 'string') text += part;
@@ -500,6 +575,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
               if (fields) Object.assign(values, fields);
               else walker.omit('', 'timeout');
             }
+            if (!a.fastOff && !a.fastNames) learnNames(a, lists, walker);
           }
         } catch {
           walker.omit('', 'timeout');

@@ -225,6 +225,65 @@ module.exports = { checkout };
     expect((await p.state()).touched).toBe(false);
   });
 
+  it('a plain probe captures its later hits on the app\'s thread (one call on the paused frame): same record, redacted, no getter or trap run, the app unchanged', async () => {
+    const target = `'use strict';
+const touch = () => { globalThis.__tkTouched = true; return 1; };
+function checkout(order, user) {
+  const withGetter = { plain: 1, get secretGetter() { return touch(); } };
+  const proxy = new Proxy({ b: 1 }, { get: touch, ownKeys: () => (touch(), []), getOwnPropertyDescriptor: touch, getPrototypeOf: () => (touch(), null) });
+  const when = new Date(0);
+  return [order.id, user.name, withGetter.plain, when.getTime()]; // line 7
+}
+module.exports = { checkout };
+`;
+    running = await project({ 'target.js': target }, 'target.js', [{ id: 'p-fast', location: 'target.js:7', enabled: true }]);
+    const p = running;
+    const snaps = () => records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot');
+    await vi.waitFor(() => expect(snaps().length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 100 });
+    const all = snaps().map((r) => JSON.parse(r.body!.stringValue!) as Record<string, unknown>);
+    for (const vars of all) {
+      expect(Object.keys(vars)).toEqual(['order', 'user', 'withGetter', 'proxy', 'when']);
+      expect(vars.order).toMatchObject({ items: [{ sku: 'A1', qty: 2 }], card: '4111***1111' });
+      expect(vars.user).toMatchObject({ name: 'ann', password: '***' });
+      expect(vars.withGetter).toEqual({ plain: 1, secretGetter: { $omitted: 'getter' } });
+      expect(vars.proxy).toEqual({ $omitted: 'proxy', $type: 'Proxy' });
+    }
+    // The first hit read the frame with Runtime.getProperties (V8's text of the Date); the later
+    // ones were walked on the app's thread by captureSnapshot's walker (its ISO text).
+    expect(all.slice(1).map((v) => v.when)).toEqual(all.slice(1).map(() => ({ $type: 'Date', value: '1970-01-01T00:00:00.000Z' })));
+    for (const r of snaps()) {
+      expect(String(attr(r, 'tracekit.snapshot.omitted'))).toContain('"path":"user.password","reason":"redacted"');
+      expect(attr(r, 'tracekit.probe.id')).toBe('p-fast');
+    }
+    const before = (await p.state()).calls;
+    await vi.waitFor(async () => expect((await p.state()).calls).toBeGreaterThan(before + 2), { timeout: 10_000, interval: 100 });
+    const state = await p.state();
+    expect(state.lastResult).toEqual([state.calls, 'ann', 1, 0]);
+    expect(state.touched).toBe(false);
+  });
+
+  it('a fast capture that fails (the frame shadows globalThis) falls back to protocol reads in the same pause; every hit is captured', async () => {
+    const target = `'use strict';
+const globalThis = { shadowed: true };
+function checkout(order, user) {
+  const small = { a: 1, b: 'two' };
+  return [order.id, user.name, small.b, globalThis.shadowed]; // line 5
+}
+module.exports = { checkout };
+`;
+    running = await project({ 'target.js': target }, 'target.js', [{ id: 'p-shadow', location: 'target.js:5', enabled: true }]);
+    const p = running;
+    const snaps = () => records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot');
+    await vi.waitFor(() => expect(snaps().length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 100 });
+    for (const r of snaps()) {
+      const vars = JSON.parse(r.body!.stringValue!) as Record<string, unknown>;
+      expect(vars.small).toEqual({ a: 1, b: 'two' });
+      expect(vars.user).toMatchObject({ name: 'ann', password: '***' });
+    }
+    const state = await p.state();
+    expect(state.lastResult).toEqual([state.calls, 'ann', 'two', true]);
+  });
+
   it('resumes at the deadline on a frame holding a million-key object and a 100 000-element array: what was not read is marked, the app is unchanged', async () => {
     const target = `'use strict';
 const bigObject = {};
