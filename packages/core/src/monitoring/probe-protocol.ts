@@ -25,7 +25,7 @@ export interface WorkerProbe {
 export const PROBE_HOOK = '__tracekitProbeHit';
 
 /**
- * The only expression the worker evaluates in the app: a call of TraceKit's hook with the
+ * One of the two expressions the worker evaluates in the app (the other is `probeCaptureExpression`): a call of TraceKit's hook with the
  * snapshot ID the worker generated and the probe ID, both as JSON string literals (never the
  * user's expression text). A frame that shadows `globalThis` makes it fail harmlessly: the capture
  * then has no request context.
