@@ -148,6 +148,8 @@ describe.skipIf(!browserAvailable)('the viewer in Chromium', { timeout: 60_000 }
     expect((await request(viewer, 'POST', '/v1/logs', { 'content-type': 'application/json' }, JSON.stringify(snapshot))).status).toBe(200);
     await page.goto(`${viewer.url}snapshots`);
     await page.locator('article.snapshot pre.vars', { hasText: '"total": 99.5' }).waitFor();
+    // The breakpoints table comes from its own request (/api/breakpoints): wait for it, then count.
+    await page.locator('table.breakpoints td', { hasText: 'cart totals' }).first().waitFor();
     await expect(page.locator('table.breakpoints td', { hasText: 'cart totals' }).count()).resolves.toBe(1);
     await page.screenshot({ path: path.join(IMAGES, 'viewer-snapshots.png') });
     // The Disarm button writes the file through the viewer's API; the row then offers Arm.
