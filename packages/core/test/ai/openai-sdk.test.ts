@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setupTestTracing, type TestTracing } from '../../src/testing/index.js';
 import { getClient, instrumentAI, shutdown, trackEvent, withMetadata, withSpan } from '../../src/index.js';
-import { aiSpans, plainClientSpans } from './support/helpers.js';
+import { aiSpans, plainClientSpans, spansWithAI } from './support/helpers.js';
 // @ts-expect-error plain JS support module
 import { startFakeProvider } from './support/fake-provider.mjs';
 
@@ -30,7 +30,7 @@ const scenario = (name: string, extra: Record<string, string> = {}) => ({ header
 
 /** The one AI span of the test, after checking it is the only one and no plain CLIENT span exists. */
 async function oneSpan() {
-  const spans = await t.spans();
+  const spans = await spansWithAI(t);
   const ai = aiSpans(spans);
   expect(ai).toHaveLength(1);
   expect(plainClientSpans(spans, fake.url)).toHaveLength(0);
