@@ -1,4 +1,5 @@
-import type { Attributes, AttributeValue, Exception, Link, Span, SpanContext, SpanStatus, TimeInput, TraceState } from '@opentelemetry/api';
+import type { Span, SpanContext, TraceState } from '@opentelemetry/api';
+import { InertSpan } from '../tracing/inert-span.js';
 import type { RequestMetadata } from '../types.js';
 import type { RequestState } from './request-state.js';
 
@@ -6,7 +7,7 @@ import type { RequestState } from './request-state.js';
  * A finished, exported span as its contexts keep it (RequestScope.release): its IDs only,
  * non-recording, like the ended span it stands for (which ignored every change too).
  */
-export class EndedSpan implements Span {
+export class EndedSpan extends InertSpan {
   private ids: SpanContext | undefined = undefined;
 
   // The IDs as fields, the SpanContext object made only if something asks for it later.
@@ -15,7 +16,9 @@ export class EndedSpan implements Span {
     private readonly spanId: string,
     private readonly traceFlags: number,
     private readonly traceState: TraceState | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The stand-in for an ended span (its IDs, flags and trace state). */
   static of(span: Span): EndedSpan {
@@ -26,32 +29,6 @@ export class EndedSpan implements Span {
   spanContext(): SpanContext {
     return (this.ids ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: this.traceFlags, traceState: this.traceState, isRemote: false });
   }
-  setAttribute(_key: string, _value: AttributeValue): this {
-    return this;
-  }
-  setAttributes(_attributes: Attributes): this {
-    return this;
-  }
-  addEvent(_name: string, _attributesOrStartTime?: Attributes | TimeInput, _startTime?: TimeInput): this {
-    return this;
-  }
-  addLink(_link: Link): this {
-    return this;
-  }
-  addLinks(_links: Link[]): this {
-    return this;
-  }
-  setStatus(_status: SpanStatus): this {
-    return this;
-  }
-  updateName(_name: string): this {
-    return this;
-  }
-  end(_endTime?: TimeInput): void {}
-  isRecording(): boolean {
-    return false;
-  }
-  recordException(_exception: Exception, _time?: TimeInput): void {}
 }
 
 /**

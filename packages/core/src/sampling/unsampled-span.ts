@@ -1,15 +1,12 @@
 import {
   TraceFlags,
   type Attributes,
-  type AttributeValue,
   type Exception,
-  type Link,
-  type Span,
   type SpanContext,
-  type SpanStatus,
   type TimeInput,
   type TraceState,
 } from '@opentelemetry/api';
+import { InertSpan } from '../tracing/inert-span.js';
 import { exceptionAttributes } from '../errors/exception.js';
 import { randomWord, wordHex, wordsHex } from './random-words.js';
 
@@ -33,7 +30,7 @@ export interface FailureObserver {
  * Its IDs are written out in hex, and its `SpanContext` built, only when something reads them (a
  * downstream call, `getTraceId()`, log correlation), since most dropped requests never do.
  */
-export class UnsampledSpan implements Span {
+export class UnsampledSpan extends InertSpan {
   readonly traceFlags: number = TraceFlags.NONE;
   private hexTraceId: string | undefined;
   private hexSpanId: string | undefined = undefined;
@@ -50,6 +47,7 @@ export class UnsampledSpan implements Span {
     /** The request scope when tail sampling may keep the request; else undefined. */
     private readonly observer: FailureObserver | undefined,
   ) {
+    super();
     this.hexTraceId = traceId;
   }
 
@@ -75,15 +73,7 @@ export class UnsampledSpan implements Span {
     return (this.context ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: TraceFlags.NONE, traceState: this.traceState, isRemote: false });
   }
 
-  setAttribute(_key: string, _value: AttributeValue): this {
-    return this;
-  }
-
-  setAttributes(_attributes: Attributes): this {
-    return this;
-  }
-
-  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, _time?: TimeInput): this {
+  override addEvent(name: string, attributesOrTime?: Attributes | TimeInput, _time?: TimeInput): this {
     // recordException() in the API helpers and in adapters adds an `exception` event directly.
     if (this.observer && name === 'exception' && attributesOrTime !== null && typeof attributesOrTime === 'object' && !(attributesOrTime instanceof Date) && !Array.isArray(attributesOrTime)) {
       this.observer.noteException(attributesOrTime);
@@ -91,29 +81,7 @@ export class UnsampledSpan implements Span {
     return this;
   }
 
-  addLink(_link: Link): this {
-    return this;
-  }
-
-  addLinks(_links: Link[]): this {
-    return this;
-  }
-
-  setStatus(_status: SpanStatus): this {
-    return this;
-  }
-
-  updateName(_name: string): this {
-    return this;
-  }
-
-  end(_endTime?: TimeInput): void {}
-
-  isRecording(): boolean {
-    return false;
-  }
-
-  recordException(exception: Exception, _time?: TimeInput): void {
+  override recordException(exception: Exception, _time?: TimeInput): void {
     if (this.observer) this.observer.noteException(exceptionAttributes(exception));
   }
 }
