@@ -4,7 +4,9 @@
  * `true`, `false`, `null`, `undefined`), comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`; `===`
  * and `!==` are accepted as the same), `&&`, `||`, `!` and parentheses. That is all: no calls,
  * no assignments, no arithmetic, so an expression cannot change anything. It is parsed into a
- * tree once, when the probe is set, and evaluated by reading values (never by running code).
+ * tree once, when the probe is set. The probe worker evaluates the tree with reads through the
+ * debugger (its first hits); compiled-expression.ts compiles it to guarded reads that run on the
+ * app's thread (its later hits). Neither ever runs the user's text as code.
  */
 
 /** A parsed expression. */
@@ -168,13 +170,41 @@ export function parseExpression(text: string): Expr {
 /** What a path reads to: a primitive, or an opaque object (compared by nothing, truthy). */
 export type Read =
   /** `unreadable`: the path went through a getter or a Proxy (never run), or a collection too long to read; it reads as undefined. */
-  | { primitive: true; value: string | number | boolean | bigint | null | undefined; unreadable?: 'getter' | 'proxy' | 'size' }
-  | { primitive: false };
+  | { primitive: true; value: string | number | boolean | bigint | null | undefined; unreadable?: Unreadable }
+  /** `raw`: the object (or symbol) itself, when it was read on the app's thread (compiled-expression.ts); the probe worker has only a remote reference. */
+  | { primitive: false; raw?: unknown };
+
+/** Why a path's value was not read: a getter or Proxy (never run), or a collection too long to read. */
+export type Unreadable = 'getter' | 'proxy' | 'size';
 
 /** Reads a path's value; the probe worker reads through the debugger, tests from plain objects. */
 export type PathReader = (path: Extract<Expr, { kind: 'path' }>) => Promise<Read>;
 
-const truthy = (r: Read) => (r.primitive ? Boolean(r.value) : true);
+/** Whether a read value is truthy (an object always is). */
+export const truthy = (r: Read): boolean => (r.primitive ? Boolean(r.value) : true);
+
+/**
+ * A comparison of two read values: `==` and `!=` are strict on primitives (an object equals
+ * nothing), `<` `<=` `>` `>=` are false unless both sides are numbers, strings or BigInts of the
+ * same type.
+ */
+export function compareReads(op: Extract<Expr, { kind: 'compare' }>['op'], l: Read, r: Read): Read {
+  if (!l.primitive || !r.primitive) return { primitive: true, value: op === '!=' };
+  const a = l.value;
+  const b = r.value;
+  switch (op) {
+    case '==':
+      return { primitive: true, value: a === b };
+    case '!=':
+      return { primitive: true, value: a !== b };
+    default: {
+      if (a === null || a === undefined || b === null || b === undefined || typeof a !== typeof b) return { primitive: true, value: false };
+      const x = a as number;
+      const y = b as number;
+      return { primitive: true, value: op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y };
+    }
+  }
+}
 
 /** Evaluates a parsed expression with `read` for its paths; `&&` and `||` short-circuit (fewer reads). */
 export async function evaluate(e: Expr, read: PathReader): Promise<Read> {
@@ -193,31 +223,38 @@ export async function evaluate(e: Expr, read: PathReader): Promise<Read> {
       const l = await evaluate(e.left, read);
       return truthy(l) ? l : evaluate(e.right, read);
     }
-    case 'compare': {
-      const l = await evaluate(e.left, read);
-      const r = await evaluate(e.right, read);
-      if (!l.primitive || !r.primitive) return { primitive: true, value: e.op === '!=' };
-      const a = l.value;
-      const b = r.value;
-      switch (e.op) {
-        case '==':
-          return { primitive: true, value: a === b };
-        case '!=':
-          return { primitive: true, value: a !== b };
-        default: {
-          if (a === null || a === undefined || b === null || b === undefined || typeof a !== typeof b) return { primitive: true, value: false };
-          const x = a as number;
-          const y = b as number;
-          return { primitive: true, value: e.op === '<' ? x < y : e.op === '<=' ? x <= y : e.op === '>' ? x > y : x >= y };
-        }
-      }
-    }
+    case 'compare':
+      return compareReads(e.op, await evaluate(e.left, read), await evaluate(e.right, read));
   }
 }
 
 /** True when the expression's value is truthy. */
 export async function isTrue(e: Expr, read: PathReader): Promise<boolean> {
   return truthy(await evaluate(e, read));
+}
+
+/** A read value as a log template shows it: `[getter]` for a value not read, `[object]` for an object. */
+export function showRead(r: Read): string {
+  return r.primitive ? (r.unreadable ? `[${r.unreadable}]` : r.value === undefined ? 'undefined' : String(r.value)) : '[object]';
+}
+
+/** The roots a parsed expression reads (`this` included), each once. */
+export function rootsOf(e: Expr, into: Set<string> = new Set()): Set<string> {
+  switch (e.kind) {
+    case 'path':
+      into.add(e.root);
+      break;
+    case 'not':
+      rootsOf(e.operand, into);
+      break;
+    case 'and':
+    case 'or':
+    case 'compare':
+      rootsOf(e.left, into);
+      rootsOf(e.right, into);
+      break;
+  }
+  return into;
 }
 
 /** A log template: text with `{expression}` parts. */

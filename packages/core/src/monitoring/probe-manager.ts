@@ -10,7 +10,7 @@ import { ExpressionError, parseExpression, parseTemplate } from './expression.js
 import type { ProbeEntry } from './model.js';
 import type { CodeMonitor, ProbeController } from './monitor.js';
 import type { WorkerOutbound, WorkerProbe } from './probe-protocol.js';
-import { installProbeHook, removeProbeHook, takeProbeContext, takeProbeValues } from './probe-context.js';
+import { installProbeHook, removeProbeHook, setProbePrograms, takeProbeContext, takeProbeResult } from './probe-context.js';
 import { redactTree } from './redact-tree.js';
 import type { Omission, SnapshotValue, WalkResult } from './walker.js';
 
@@ -144,6 +144,8 @@ export class ProbeManager implements ProbeController {
       if (p.log) probe.log = p.log;
       armed.push(probe);
     }
+    // The app's thread's copy, for the worker's fast hits (PROBE_EVAL): compiled before the worker hears of a probe.
+    setProbePrograms(armed);
     if (armed.length === 0 && !this.worker) return;
     this.ensureWorker()?.postMessage({ type: 'set', probes: armed });
   }
@@ -232,38 +234,51 @@ export class ProbeManager implements ProbeController {
   }
 
   private onHit(m: Extract<WorkerOutbound, { type: 'hit' }>): void {
+    if (this.pauses.push(m.pauseMs) > 1000) this.pauses.shift();
+    const result = m.taken ? takeProbeResult(m.snapshotId) : undefined;
+    // A fast hit answered after the deadline that kept nothing had a false condition: not a hit.
+    if (m.late && !result) {
+      takeProbeContext(m.snapshotId);
+      return;
+    }
     const counters = this.monitor.hostCounters;
     counters.probeHits!++;
-    if (this.pauses.push(m.pauseMs) > 1000) this.pauses.shift();
     const p = this.find(m.id);
     if (!p) return;
     p.hits = (p.hits ?? 0) + 1;
     this.monitor.touch();
     if (!this.monitor.admit(undefined, this.monitor.clock())) {
       counters.probeHitsDropped!++;
-      if (m.valuesTaken) takeProbeValues(m.snapshotId);
+      takeProbeContext(m.snapshotId);
       return;
     }
     const loc = parseLocation(p.location)!;
     const stack = m.frames.map((f) => `    at ${f.function || '<anonymous>'} (${f.file}:${f.line}:${f.column})`).join('\n');
     const tools = this.monitor.tools;
     const context = takeProbeContext(m.snapshotId);
-    if (m.message !== undefined) {
-      this.monitor.emitProbeLog(m.id, loc.file, loc.line, tools ? tools.scan(m.message) : m.message, m.pauseMs, context);
+    const message = result && 'message' in result ? result.message : m.message;
+    if (message !== undefined) {
+      this.monitor.emitProbeLog(m.id, loc.file, loc.line, tools ? tools.scan(message) : message, m.pauseMs, context);
       return;
     }
-    if (m.valuesTaken) {
-      // Walked and redacted on the app's thread at the pause (see PROBE_CAPTURE).
-      const walked = takeProbeValues(m.snapshotId) ?? { value: { $omitted: 'error' }, omissions: [{ path: '', reason: 'error' }], omittedTotal: 1 };
+    if (m.taken) {
+      // Walked and redacted on the app's thread at the pause (see PROBE_EVAL).
+      const walked = result && 'values' in result ? result.values : { value: { $omitted: 'error' }, omissions: [{ path: '', reason: 'error' as const }], omittedTotal: 1 };
       this.monitor.emit({ kind: 'probe', id: m.id, file: loc.file, line: loc.line, pauseMs: m.pauseMs }, walked, stack, { id: m.snapshotId, context });
       return;
     }
     const omissions: Omission[] = [...m.omissions];
     let total = m.omittedTotal;
-    const value = redactTree(m.values ?? {}, tools, (o) => {
-      total++;
-      if (omissions.length < 50) omissions.push(o);
-    }) as { [key: string]: SnapshotValue };
+    const value = redactTree(
+      m.values ?? {},
+      tools,
+      (o) => {
+        total++;
+        if (omissions.length < 50) omissions.push(o);
+      },
+      '',
+      true,
+    ) as { [key: string]: SnapshotValue };
     const walked: WalkResult = { value, omissions, omittedTotal: total };
     this.monitor.emit({ kind: 'probe', id: m.id, file: loc.file, line: loc.line, pauseMs: m.pauseMs }, walked, stack, { id: m.snapshotId, context });
   }

@@ -25,7 +25,7 @@ export interface WorkerProbe {
 export const PROBE_HOOK = '__tracekitProbeHit';
 
 /**
- * One of the two expressions the worker evaluates in the app (the other is `probeCaptureExpression`): a call of TraceKit's hook with the
+ * One of the two expressions the worker evaluates in the app (the other is `probeEvalExpression`): a call of TraceKit's hook with the
  * snapshot ID the worker generated and the probe ID, both as JSON string literals (never the
  * user's expression text). A frame that shadows `globalThis` makes it fail harmlessly: the capture
  * then has no request context.
@@ -35,12 +35,14 @@ export function probeHitExpression(snapshotId: string, probeId: string, snapshot
 }
 
 /**
- * The global the worker calls, on the paused frame, to capture a plain probe's local variables
- * on the app's thread (one round trip instead of one `Runtime.getProperties` per level): TraceKit's
- * own function, which takes the request context as `PROBE_HOOK` does and walks the values with the
- * same getter-safe walker as `captureSnapshot`. Non-enumerable on `globalThis`.
+ * The global the worker calls on the paused frame, from a probe's second hit on, to run the whole
+ * hit on the app's thread in one round trip: the probe's condition, captured expressions and log
+ * template compiled to guarded reads (compiled-expression.ts), its locals walked with the same
+ * getter-safe walker as `captureSnapshot`, and the request context taken as `PROBE_HOOK` does.
+ * Non-enumerable on `globalThis`. It returns `'ok'` (captured), `'skip'` (the condition is false)
+ * or `false` (the worker then reads with the protocol).
  */
-export const PROBE_CAPTURE = '__tracekitProbeCapture';
+export const PROBE_EVAL = '__tracekitProbeEval';
 
 /** Words that cannot be a variable's name in the expression below (reserved, or not a plain binding there). */
 const NOT_NAMES = new Set(
@@ -50,25 +52,43 @@ const NOT_NAMES = new Set(
 /** Most locals a fast capture passes (more: the probe keeps reading them with `Runtime.getProperties`). */
 export const MAX_FAST_LOCALS = 64;
 
-/** Whether `name` (a scope variable's name as V8 reported it) may be written into `probeCaptureExpression`: a plain identifier, not a reserved word. */
+/** Whether `name` (a scope variable's name as V8 reported it) may be written into `probeEvalExpression`: a plain identifier, not a reserved word. */
 export function isSafeLocalName(name: string): boolean {
   return name.length <= 64 && /^[A-Za-z_$][\w$]*$/.test(name) && !NOT_NAMES.has(name);
 }
 
-/**
- * The fast capture's expression: a call of TraceKit's capture function with the snapshot and
- * probe IDs (JSON string literals) and an object literal of the frame's locals, each read by its
- * name inside a \`try\` (a binding still in its temporal dead zone gives \`undefined\`). The names
- * come from V8's scope chain and are checked with `isSafeLocalName` here (a name that is not a
- * plain identifier throws): no user text is ever written into it. Reading a variable by name runs
- * no app code; the walker then reads own data properties only.
- */
-export function probeCaptureExpression(snapshotId: string, probeId: string, names: readonly string[]): string {
+/** A variable read by its name inside a `try` (a binding still in its temporal dead zone, or a `this` before `super()`, gives `undefined`). */
+const guardedRead = (name: string) => `(() => { try { return ${name}; } catch { return undefined; } })()`;
+
+/** An object literal of variables read by name; each name is checked first (a name that is not a plain identifier throws). */
+function variables(names: readonly string[]): string {
   const fields = names.map((n) => {
     if (!isSafeLocalName(n)) throw new Error(`not a plain variable name: ${JSON.stringify(n)}`);
-    return `${n}: (() => { try { return ${n}; } catch { return undefined; } })()`;
+    return `${n}: ${guardedRead(n)}`;
   });
-  return `globalThis.${PROBE_CAPTURE}(${JSON.stringify(snapshotId)}, ${JSON.stringify(probeId)}, { ${fields.join(', ')} })`;
+  return `{ ${fields.join(', ')} }`;
+}
+
+/** What a probe's fast hit passes: its expressions' roots (as found in the frame's scopes at an earlier hit), `this`, and a plain probe's locals. */
+export interface FastPlan {
+  roots: string[];
+  usesThis: boolean;
+  /** A plain probe's locals (no captures, no log): the names V8 listed in the frame's local and block scopes. */
+  locals?: string[];
+}
+
+/**
+ * The fast hit's expression: a call of TraceKit's function with the snapshot and probe IDs (JSON
+ * string literals), the roots of the probe's expressions, `this` when an expression reads it,
+ * and a plain probe's locals, each variable read by its name inside a `try`. The names come from
+ * V8's scope chain and are checked with `isSafeLocalName` here: the user's expression text is
+ * never written into it (it runs as compiled guarded reads inside the function). Reading a
+ * variable by name runs no app code; everything after that reads own data properties only.
+ */
+export function probeEvalExpression(snapshotId: string, probeId: string, plan: FastPlan): string {
+  const self = plan.usesThis ? guardedRead('this') : 'undefined';
+  const locals = plan.locals ? variables(plan.locals) : 'undefined';
+  return `globalThis.${PROBE_EVAL}(${JSON.stringify(snapshotId)}, ${JSON.stringify(probeId)}, ${variables(plan.roots)}, ${self}, ${locals})`;
 }
 
 /** Main thread to worker. */
@@ -96,8 +116,10 @@ export type WorkerOutbound =
       /** The snapshot ID the worker generated; the main thread took the request context under it at the pause. */
       snapshotId: string;
       values?: { [key: string]: SnapshotValue };
-      /** The values were walked (and redacted) on the app's thread at the pause, under `snapshotId` (see `PROBE_CAPTURE`). */
-      valuesTaken?: boolean;
+      /** The hit ran on the app's thread at the pause (see `PROBE_EVAL`): its values or message are kept there under `snapshotId`. */
+      taken?: boolean;
+      /** `taken`, but its call was answered after the deadline: nothing kept means its condition was false. */
+      late?: boolean;
       message?: string;
       omissions: Omission[];
       omittedTotal: number;

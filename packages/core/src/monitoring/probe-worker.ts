@@ -3,23 +3,25 @@
  * the only inspector session, connected to the main thread with
  * `Session.connectToMainThread()` (no port is ever opened). The debugger is enabled only while
  * at least one probe is set, and disabled when the last one goes. On a hit the app's thread is
- * paused: this worker evaluates the condition, reads the values under a hard deadline with
- * `Runtime.getProperties`, resumes, and only then posts what it read to the main thread, which
- * redacts and records it. The only code it evaluates on the paused frame is TraceKit's own fixed
- * expressions (probe-protocol.ts): the request-context hook, and the fast capture that has the
- * app's thread walk a probe's locals with `captureSnapshot`'s walker in one round trip.
+ * paused. At a probe's first hit this worker evaluates the condition and reads the values under
+ * a hard deadline with `Runtime.getProperties`, resumes, and only then posts what it read to the
+ * main thread, which redacts and records it; it also learns in which scopes the probe's variables
+ * live. From then on one call on the paused frame runs the whole hit on the app's thread: the
+ * probe's expressions compiled to guarded reads, its values walked with `captureSnapshot`'s
+ * walker. The only code it evaluates on the paused frame is TraceKit's own fixed expressions
+ * (probe-protocol.ts): the request-context hook and that call; the user's text never is.
  */
 import inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { urlToPath } from '../errors/parse-stack.js';
-import { isTrue, evaluate, parseExpression, parseTemplate, type Expr, type PathReader, type Read, type Template } from './expression.js';
+import { isTrue, evaluate, parseExpression, parseTemplate, rootsOf, showRead, type Expr, type PathReader, type Read, type Template } from './expression.js';
 import { PROBE_LIMITS, type WalkLimits } from './limits.js';
 import { ProbeLocator, type ParsedScript } from './probe-location.js';
-import { MAX_FAST_LOCALS, isSafeLocalName, probeCaptureExpression, probeHitExpression, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
+import { MAX_FAST_LOCALS, isSafeLocalName, probeEvalExpression, probeHitExpression, type FastPlan, type HitFrame, type WorkerInbound, type WorkerOutbound, type WorkerProbe } from './probe-protocol.js';
 import { snapshotId } from './snapshot-record.js';
 import { MAX_READ_ITEMS, RemoteWalker, sizeOf, type Deadline, type RemoteObject, type RemoteProperty } from './remote-walker.js';
-import type { SnapshotValue } from './walker.js';
+import { unreadableValue, type SnapshotValue } from './walker.js';
 
 interface Settings {
   walk: WalkLimits;
@@ -46,13 +48,17 @@ interface Armed {
   location?: string;
   /** Paths of objects found huge at earlier hits: marked `size` without a read (see `HUGE_OBJECT_KEYS`). */
   huge: Set<string>;
-  /**
-   * A probe that captures the frame's locals (no captures, no template): their names, learnt from
-   * the scope read of an earlier hit, for the fast capture (`fastCapture`). A condition is still
-   * evaluated with protocol reads before it.
-   */
-  fastNames?: string[];
-  /** This probe always reads its locals with `Runtime.getProperties` (see `learnNames`). */
+  /** The variables its condition, captures and template read (`this` apart), each once. */
+  roots: string[];
+  /** An expression reads `this`. */
+  usesThis: boolean;
+  /** No captures and no template: it captures the frame's locals. */
+  plain: boolean;
+  /** The roots found in the frame's scopes at an earlier hit (`learnRoots`): what its fast hits pass. */
+  fastRoots?: string[];
+  /** A plain probe's locals, learnt from the scope read of an earlier capture (`learnNames`). */
+  fastLocals?: string[];
+  /** This probe always reads with `Runtime.getProperties` (a variable it cannot pass by name, or its fast hit failed once). */
   fastOff?: boolean;
 }
 
@@ -116,7 +122,7 @@ async function setEnabled(on: boolean): Promise<void> {
 }
 
 function compile(spec: WorkerProbe): Armed | string {
-  const a: Armed = { spec, hits: spec.hitsBefore, lastHit: 0, pauses: [], disarmed: false, huge: new Set() };
+  const a: Armed = { spec, hits: spec.hitsBefore, lastHit: 0, pauses: [], disarmed: false, huge: new Set(), roots: [], usesThis: false, plain: !spec.capture && !spec.log };
   try {
     if (spec.condition) a.condition = parseExpression(spec.condition);
     if (spec.capture) a.captures = spec.capture.map((text) => ({ text, expr: parseExpression(text) }));
@@ -124,6 +130,10 @@ function compile(spec: WorkerProbe): Armed | string {
   } catch (e) {
     return `invalid expression: ${(e as Error).message}`;
   }
+  const roots = new Set<string>();
+  for (const e of [a.condition, ...(a.captures ?? []).map((c) => c.expr), ...(a.template ?? [])]) if (e && typeof e !== 'string') rootsOf(e, roots);
+  a.usesThis = roots.delete('this');
+  a.roots = [...roots];
   return a;
 }
 
@@ -378,7 +388,6 @@ function getProperties(objectId: string): Promise<{ result: RemoteProperty[]; in
   return post('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: true });
 }
 
-const show = (r: Read): string => (r.primitive ? (r.unreadable ? `[${r.unreadable}]` : r.value === undefined ? 'undefined' : String(r.value)) : '[object]');
 
 /**
  * Has the app's thread, still paused, record the request context of this capture (and, for a
@@ -391,31 +400,64 @@ async function takeContext(frame: PausedFrame, id: string, probeId: string, snap
 }
 
 /**
- * The fast capture of a plain probe: one `Debugger.evaluateOnCallFrame` of TraceKit's fixed
- * expression (`probeCaptureExpression`: the snapshot and probe IDs as JSON literals and the
- * locals by their checked names), which calls TraceKit's capture function on the app's thread:
- * it takes the request context and walks the locals with `captureSnapshot`'s walker. `ok` once
- * the app's thread kept the values; `failed` when the call failed or threw, `late` when it was not
- * answered by the deadline's end (either way the caller then reads with the protocol).
+ * A probe's fast hit: one `Debugger.evaluateOnCallFrame` of TraceKit's fixed expression
+ * (`probeEvalExpression`: the snapshot and probe IDs as JSON literals, the variables by their
+ * checked names), which calls TraceKit's function on the app's thread: it evaluates the probe's
+ * compiled condition and, when it holds, takes the request context and keeps the message or the
+ * walked values. `skip` when the condition was false; `failed` when the call failed or threw (the
+ * caller then reads with the protocol); `late` when it was not answered by the deadline's end.
  */
-async function fastCapture(frame: PausedFrame, id: string, probeId: string, names: string[], deadline: Deadline): Promise<'ok' | 'failed' | 'late'> {
-  if (!frame.callFrameId) return 'failed';
+async function fastHit(frame: PausedFrame, id: string, a: Armed, deadline: Deadline): Promise<'ok' | 'skip' | 'failed' | 'late'> {
+  if (!frame.callFrameId || !a.fastRoots) return 'failed';
   let expression: string;
   try {
-    expression = probeCaptureExpression(id, probeId, names);
+    const plan: FastPlan = { roots: a.fastRoots, usesThis: a.usesThis };
+    if (a.plain) plan.locals = a.fastLocals;
+    expression = probeEvalExpression(id, a.spec.id, plan);
   } catch {
     return 'failed';
   }
   const call = post<{ result?: { value?: unknown }; exceptionDetails?: unknown }>('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression, silent: true, returnByValue: true }).then(
-    (r): 'ok' | 'failed' => (r.result?.value === true && !r.exceptionDetails ? 'ok' : 'failed'),
+    (r): 'ok' | 'skip' | 'failed' => (r.exceptionDetails ? 'failed' : r.result?.value === 'ok' ? 'ok' : r.result?.value === 'skip' ? 'skip' : 'failed'),
     (): 'failed' => 'failed',
   );
   return Promise.race([call, deadline.abandoned.then(() => 'late' as const)]);
 }
 
+/** Whether a probe's fast hit knows what to pass: its roots (and a plain probe's locals) learnt at earlier hits. */
+const fastReady = (a: Armed): boolean => !a.fastOff && a.fastRoots !== undefined && (!a.plain || a.fastLocals !== undefined);
+
+/**
+ * At a protocol hit: finds the scope each of the probe's roots is bound in (the scopes' reads are
+ * this pause's, shared with the condition's), so its later hits can pass them by name. A root
+ * bound in no scope but the global one is left out (it reads as undefined, as on the protocol
+ * path: a global read by name could run a getter); one bound in a `with` or `eval` scope, or as
+ * an accessor, or whose name is not a plain identifier keeps the probe on protocol reads.
+ */
+async function learnRoots(a: Armed, frame: PausedFrame, reads: PauseReads): Promise<void> {
+  const scopes = frame.scopeChain.filter((scope) => scope.type !== 'global' && scope.object.objectId);
+  const lists = await Promise.all(scopes.map((scope) => reads.props(scope.object.objectId!)));
+  const found: string[] = [];
+  for (const name of a.roots) {
+    if (!isSafeLocalName(name)) {
+      a.fastOff = true;
+      return;
+    }
+    const at = lists.findIndex((list) => list.some((p) => p.name === name));
+    if (at < 0) continue;
+    const binding = lists[at]!.find((p) => p.name === name)!;
+    if (scopes[at]!.type === 'with' || scopes[at]!.type === 'eval' || !('value' in binding)) {
+      a.fastOff = true;
+      return;
+    }
+    found.push(name);
+  }
+  a.fastRoots = found;
+}
+
 /**
  * After a plain probe's hit read its locals with the protocol: keeps their names for the fast
- * capture of its next hits, unless one cannot be written as a plain identifier, there are too many,
+ * hits that follow, unless one cannot be written as a plain identifier, there are too many,
  * or a value is one the app's thread should not walk within a pause (a collection too long to read,
  * or an object found huge): then the probe keeps reading with the protocol, which bounds those. A
  * hit cut by the deadline decides nothing.
@@ -435,11 +477,11 @@ function learnNames(a: Armed, lists: Array<RemoteProperty[] | undefined>, walker
       names.push(p.name);
     }
   }
-  if (walker.hugeFound.length > 0 || names.length === 0) {
+  if (walker.hugeFound.length > 0) {
     a.fastOff = true;
     return;
   }
-  a.fastNames = names;
+  a.fastLocals = names;
 }
 
 interface PausedFrame {
@@ -509,39 +551,47 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       hitProbes.push(a);
       const now = Date.now();
       if (a.hits >= a.spec.maxHits || (a.lastHit > 0 && now - a.lastHit < 1000 / settings.perSecond)) continue;
+      // Its roots (and locals) known from earlier hits: one call on the paused frame runs the whole hit on the app's thread.
+      if (fastReady(a) && !deadline.passed) {
+        const id = snapshotId();
+        const got = await fastHit(frame, id, a, deadline);
+        if (got === 'skip') continue;
+        if (got === 'ok' || got === 'late') {
+          a.hits++;
+          a.lastHit = now;
+          const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, snapshotId: id, taken: true, omissions: [], omittedTotal: 0, frames: hitFrames(params.callFrames), pauseMs: 0, hits: a.hits };
+          if (got === 'late') hit.late = true;
+          hits.push(hit);
+          if (armed.length === 1) void resume();
+          continue;
+        }
+        // A call that failed or threw here would again: this probe reads with the protocol from now on (this hit too).
+        a.fastOff = true;
+      }
       const walker = new RemoteWalker(reads.forWalker, settings.walk, deadline, a.huge);
       const { read, resolvePath } = frameReader(frame, reads);
+      let holds: boolean;
       try {
-        if (a.condition && !(await isTrue(a.condition, read))) continue;
+        holds = !a.condition || (await isTrue(a.condition, read));
       } catch {
         continue;
       }
+      // What its later hits pass by name: learnt once, while this pause's scope reads are at hand (a pause cut by the deadline decides nothing).
+      if (!a.fastOff && a.fastRoots === undefined && !deadline.passed) await learnRoots(a, frame, reads).catch(() => undefined);
+      if (!holds) continue;
       a.hits++;
       a.lastHit = now;
       const id = snapshotId();
-      // A plain probe whose locals' names are known: one call on the paused frame walks them on the app's thread.
-      let fast = false;
-      if (a.fastNames && !a.template && !a.captures && !deadline.passed) {
-        const got = await fastCapture(frame, id, a.spec.id, a.fastNames, deadline);
-        fast = got === 'ok';
-        // A call that failed or threw here would again: this probe reads with the protocol from now on.
-        if (got === 'failed') {
-          a.fastNames = undefined;
-          a.fastOff = true;
-        }
-      }
       // Sent now and awaited after the reads: pipelined with them, it adds little to the pause.
-      const contextTaken = deadline.passed || fast ? Promise.resolve() : takeContext(frame, id, a.spec.id, !a.template);
+      const contextTaken = deadline.passed ? Promise.resolve() : takeContext(frame, id, a.spec.id, !a.template);
       const hit: Extract<WorkerOutbound, { type: 'hit' }> = { type: 'hit', id: a.spec.id, snapshotId: id, omissions: [], omittedTotal: 0, frames: [], pauseMs: 0, hits: a.hits };
-      if (fast) {
-        hit.valuesTaken = true;
-      } else if (a.template) {
+      if (a.template) {
         let text = '';
         for (const part of a.template) {
           if (typeof part === 'string') text += part;
           else {
             try {
-              text += show(await evaluate(part, read));
+              text += showRead(await evaluate(part, read));
             } catch {
               text += '[timeout]';
             }
@@ -575,7 +625,7 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
               if (fields) Object.assign(values, fields);
               else walker.omit('', 'timeout');
             }
-            if (!a.fastOff && !a.fastNames) learnNames(a, lists, walker);
+            if (!a.fastOff && !a.fastLocals) learnNames(a, lists, walker);
           }
         } catch {
           walker.omit('', 'timeout');
@@ -586,14 +636,11 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       // Everything is read: the app goes on now (the hit is assembled and posted afterwards).
       if (armed.length === 1) void resume();
       for (const path of walker.hugeFound) if (a.huge.size < 32) a.huge.add(path);
+      // A value the app's thread should not walk within a pause (an object of more than 1000 keys): this probe keeps protocol reads, which bound it.
+      if (walker.hugeFound.length > 0) a.fastOff = true;
       hit.omissions = walker.omissions;
       hit.omittedTotal = walker.omittedTotal;
-      hit.frames = params.callFrames.slice(0, 20).map((f) => ({
-        function: f.functionName,
-        file: urlToPath(f.url || scripts.get(f.location.scriptId)?.url || ''),
-        line: f.location.lineNumber + 1,
-        column: (f.location.columnNumber ?? 0) + 1,
-      }));
+      hit.frames = hitFrames(params.callFrames);
       hits.push(hit);
     }
   } catch (e) {
@@ -613,6 +660,16 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   }
 }
 
+/** The first 20 frames of a hit, in the generated JavaScript (the main thread maps them). */
+function hitFrames(frames: PausedFrame[]): HitFrame[] {
+  return frames.slice(0, 20).map((f) => ({
+    function: f.functionName,
+    file: urlToPath(f.url || scripts.get(f.location.scriptId)?.url || ''),
+    line: f.location.lineNumber + 1,
+    column: (f.location.columnNumber ?? 0) + 1,
+  }));
+}
+
 /**
  * After a capture, a probe may not capture again for 1/perSecond s: its V8 breakpoint is removed
  * for that time, so a hot line does not pause the app only to be skipped.
@@ -626,11 +683,6 @@ async function coolDown(a: Armed): Promise<void> {
     if (!a.disarmed && probes.get(a.spec.id) === a && enabled) void install(a);
   }, 1000 / settings.perSecond);
   timer.unref();
-}
-
-/** How a value that was not read is shown. */
-function unreadableValue(why: 'getter' | 'proxy' | 'size'): SnapshotValue {
-  return why === 'proxy' ? { $omitted: 'proxy', $type: 'Proxy' } : { $omitted: why };
 }
 
 function evaluateToValue(r: Read): SnapshotValue {

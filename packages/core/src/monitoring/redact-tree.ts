@@ -5,9 +5,10 @@ import { childPath, type Omission, type SnapshotValue } from './walker.js';
  * Redacts a value tree built outside the main thread (a line probe's capture, walked by the
  * probe worker), field by field as the walker does for `captureSnapshot`: values under secret
  * key names are masked whole, every string is scanned for secret values. TraceKit's own `$…`
- * markers are left as they are. Returns a new tree; `omit` records each redaction.
+ * markers are left as they are. Returns a new tree; `omit` records each redaction. `named`: the
+ * top level's keys are captured expressions (`order.user`), each naming its own path.
  */
-export function redactTree(value: SnapshotValue, tools: RedactTools | undefined, omit: (o: Omission) => void, path = ''): SnapshotValue {
+export function redactTree(value: SnapshotValue, tools: RedactTools | undefined, omit: (o: Omission) => void, path = '', named = false): SnapshotValue {
   if (!tools) return value;
   if (typeof value === 'string') return tools.scan(value);
   if (value === null || typeof value !== 'object') return value;
@@ -16,7 +17,8 @@ export function redactTree(value: SnapshotValue, tools: RedactTools | undefined,
   const meta = typeof value.$type === 'string' || typeof value.$omitted === 'string';
   for (const key of Object.keys(value)) {
     const v = value[key]!;
-    const p = childPath(path, key);
+    // `named`: the top level's keys are a probe's captured expressions, their own paths.
+    const p = named ? key : childPath(path, key);
     if (key.startsWith('$') || (meta && key !== 'value' && key !== 'entries' && key !== 'values' && key !== 'message' && key !== 'stack' && key !== 'description' && key !== 'utf8')) {
       out[key] = v;
     } else if (!meta && v !== null && typeof v !== 'boolean' && tools.isSecretKey(key)) {

@@ -40,6 +40,11 @@ export function omitted(reason: OmissionReason, type?: string, extra?: Record<st
   return out;
 }
 
+/** How a probe shows a value it did not read: a getter or a Proxy never run, a collection too long to read. */
+export function unreadableValue(why: 'getter' | 'proxy' | 'size'): { [key: string]: SnapshotValue } {
+  return why === 'proxy' ? omitted('proxy', 'Proxy') : omitted(why);
+}
+
 /** Keys seen before, and whether they are plain identifiers (objects of one app reuse a few hundred keys). */
 const identifiers = new Map<string, boolean>();
 
@@ -97,22 +102,37 @@ export class Walker {
     return { value, omissions: this.omissions, omittedTotal: this.omittedTotal };
   }
 
+  /**
+   * Walks a line probe's captured expressions: each one's text is its key and names its
+   * omissions (`order.user.password`, not `["order.user"].password`).
+   */
+  walkNamed(entries: ReadonlyArray<readonly [string, unknown]>): WalkResult {
+    const value: { [key: string]: SnapshotValue } = {};
+    try {
+      for (const [text, v] of entries) value[text] = this.field(text, v, '', 1, text);
+    } catch {
+      value.$omitted = 'error';
+      this.omit('', 'error');
+    }
+    return { value, omissions: this.omissions, omittedTotal: this.omittedTotal };
+  }
+
   /** Records an omission (also used by the probe worker's results, see `redactTree`). */
   omit(path: string, reason: OmissionReason, count?: number): void {
     this.omittedTotal++;
     if (this.omissions.length < WALK_LIMITS.maxOmissionsListed) this.omissions.push(count === undefined ? { path, reason } : { path, reason, count });
   }
 
-  /** One field `key` of an object: redacted whole when the key is secret, else walked. */
-  private field(key: string, value: unknown, parent: string, level: number): SnapshotValue {
+  /** One field `key` of an object: redacted whole when the key is secret, else walked; `path` names it when given. */
+  private field(key: string, value: unknown, parent: string, level: number, path?: string): SnapshotValue {
     this.budget -= key.length + 4;
     if (this.tools && value !== null && value !== undefined && typeof value !== 'boolean' && this.tools.isSecretKey(key)) {
-      this.omit(childPath(parent, key), 'redacted');
+      this.omit(path ?? childPath(parent, key), 'redacted');
       const t = typeof value;
       return t === 'string' || t === 'number' || t === 'bigint' ? this.tools.mask(String(value as string)) : omitted('redacted');
     }
     // The path is only needed to name an omission or a container's children: not built for plain values.
-    return this.value(value, this.plain(value) ? '' : childPath(parent, key), level);
+    return this.value(value, this.plain(value) ? '' : (path ?? childPath(parent, key)), level);
   }
 
   /** A value that is shown whole, so it has no omission to name (its path is never read). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionError, isTrue, parseExpression, parseTemplate, plainReader } from '../../src/monitoring/expression.js';
+import { compileExpression, compilePath } from '../../src/monitoring/compiled-expression.js';
+import { ExpressionError, isTrue, parseExpression, parseTemplate, plainReader, truthy, type Expr } from '../../src/monitoring/expression.js';
 import { redactTree } from '../../src/monitoring/redact-tree.js';
 import { createKeyMatcher } from '../../src/redaction/keys.js';
 import { createMasker } from '../../src/redaction/modes.js';
@@ -42,6 +43,45 @@ describe('the probe expression language', () => {
     const s = { o: Object.defineProperty({}, 'g', { get: () => ++called }) };
     expect(await isTrue(parseExpression('o.g == 1'), plainReader(s))).toBe(false);
     expect(called).toBe(0);
+  });
+});
+
+describe('the expression language compiled to guarded reads (app thread)', () => {
+  const compiled = (text: string, roots: object = scope, self?: unknown) => truthy(compileExpression(parseExpression(text))({ roots, self }));
+  const cases = [
+    'user.id == 42', 'user.id === 42', 'user.id != 42', "user.name == 'ann' && order.total > 10", 'order.items[0].sku == "A1"', 'user["x-y"] >= 1',
+    '!flag || user.id < 0', '(user.id == 1 || user.id == 42) && !(order.total <= 10)', 'nothing == null && missing.deep == undefined', 'user.id == "42"',
+    'user.name > 3', 'user', 'order.total > -1', 'user.tags[1] == "b"', 'user.tags.length == 2', 'user == user', 'missing', 'flag', 'order.items[5].sku',
+  ];
+
+  it('gives the same answers as the reads the probe worker makes', async () => {
+    for (const text of cases) expect(compiled(text), text).toBe(await check(text));
+  });
+
+  it('never calls a getter, never touches a Proxy (on the path, as `this`, or along a prototype chain), never reads an inherited root', () => {
+    let touched = 0;
+    const touch = () => ++touched;
+    const trap = new Proxy({ a: 1 }, { get: touch, has: () => !!touch(), getOwnPropertyDescriptor: () => (touch(), undefined), getPrototypeOf: () => (touch(), null), ownKeys: () => (touch(), []) });
+    const inheritsTrap = Object.create(trap) as object;
+    const roots = { g: Object.defineProperty({}, 'x', { get: touch, enumerable: true }), trap, inheritsTrap, child: Object.create({ inherited: 5 }) as object };
+    const path = (text: string, self?: unknown) => compilePath(parseExpression(text) as Extract<Expr, { kind: 'path' }>)({ roots, self });
+    expect(path('g.x')).toEqual({ unreadable: 'getter' });
+    expect(path('trap.a')).toEqual({ unreadable: 'proxy' });
+    expect(path('inheritsTrap.a')).toEqual({ unreadable: 'proxy' });
+    expect(path('this.a', trap)).toEqual({ unreadable: 'proxy' });
+    expect(path('child.inherited')).toEqual({ value: 5 });
+    expect(path('toString')).toEqual({ value: undefined });
+    // A step into a function is not read (as on the probe worker's reads).
+    expect(path('child.toString.name')).toEqual({ value: undefined });
+    expect(compiled('g.x == 1 || trap.a == 1 || inheritsTrap.a || this.a', roots, trap)).toBe(false);
+    expect(touched).toBe(0);
+  });
+
+  it('reads a module namespace binding in its dead zone as undefined, never throws', () => {
+    const ns = new Proxy({}, {}) as object;
+    const frozen = Object.freeze({ a: { b: 1 } });
+    const nullProto = Object.assign(Object.create(null) as object, { id: 3 });
+    expect(compiled('frozen.a.b == 1 && nullProto.id == 3 && !ns.x', { frozen, nullProto, ns })).toBe(true);
   });
 });
 
