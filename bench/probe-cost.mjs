@@ -11,6 +11,9 @@
 //    paused, seen from the app (wall time of the call minus the same call without a probe) and
 //    measured by the worker (paused event to resume), median, p99 and max over --hits hits.
 // 3. A probe whose condition is false: the pause of a hit that captures nothing.
+// 4. A probe with a condition and four captured expressions, and a log probe with a template:
+//    from their second hit on, one Debugger.evaluateOnCallFrame runs the whole hit (the
+//    expressions compiled to guarded reads on the app's thread).
 //
 // Needs the built core package: npm run build (or cd packages/core && npx tsup).
 import { fork } from 'node:child_process';
@@ -112,6 +115,8 @@ async function child() {
   };
   const capture = await measure({ id: 'hit', location: 'target.js:4', enabled: true, maxHits: 1_000_000 });
   const falseCondition = await measure({ id: 'cond', location: 'target.js:4', condition: 'user.id == 7', enabled: true, maxHits: 1_000_000 });
+  const conditionCaptures = await measure({ id: 'cond-cap', location: 'target.js:4', condition: "user.id == 42 && order.user.name == 'Ann'", capture: ['order', 'user.id', 'order.items[3].sku', 'total > 100'], enabled: true, maxHits: 1_000_000 });
+  const logTemplate = await measure({ id: 'log', location: 'target.js:4', log: 'order {order.id} of {user.name}: {order.items[0].sku} total {total}', enabled: true, maxHits: 1_000_000 });
   await setProbes([]);
   await waitFor(() => !monitor.probes.debuggerState().enabled);
   process.send({
@@ -121,6 +126,8 @@ async function child() {
     callWithoutProbeMs: Number(base.toFixed(4)),
     probeHitCaptureLocals: capture,
     probeHitConditionFalse: falseCondition,
+    probeHitConditionAndCaptures: conditionCaptures,
+    probeHitLogTemplate: logTemplate,
     debuggerAfterLastProbeRemoved: monitor.probes.debuggerState(),
   });
   process.exit(0);

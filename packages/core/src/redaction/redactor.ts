@@ -51,6 +51,8 @@ const METADATA = 6; // set on purpose with setMetadata: patterns only, no key-na
 const SAFE_KEYS = new Set([
   'http.request.method', 'url.scheme', 'network.protocol.version', 'http.route', 'tracekit.framework', 'code.function.name',
   'http.response.status_code', 'server.port', 'client.address', 'tracekit.error.fingerprint', 'tracekit.sampling.reason',
+  // A snapshot's frames (function names, files, lines) as TraceKit wrote them from the stack: no source text, no values.
+  'tracekit.snapshot.stack',
 ]);
 const REQUEST_ID_KEY = 'tracekit.request_id';
 const URL_KEYS = new Set(['url.full', 'url.original', 'http.url']);
