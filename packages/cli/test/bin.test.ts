@@ -12,6 +12,18 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-bin-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the tracekit command (built)', () => {
+  it('its bin entry is a committed file (npm links it at install, before any build) that runs the command', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as { bin: Record<string, string>; files: string[] };
+    const bin = path.resolve(__dirname, '..', pkg.bin.tracekit!);
+    const tracked = spawnSync('git', ['ls-files', '--error-unmatch', bin], { cwd: path.dirname(bin), encoding: 'utf8' });
+    expect(tracked.status, `${pkg.bin.tracekit} must be in git: a fresh clone's npm install links only commands whose file exists`).toBe(0);
+    expect(pkg.files).toContain(pkg.bin.tracekit!.replace(/^\.\//, '').split('/')[0]);
+    expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+    const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(PKG.version);
+  });
+
   it('prints its version', () => {
     for (const flag of ['--version', '-v']) {
       const r = spawnSync(process.execPath, [BIN, flag], { encoding: 'utf8' });
