@@ -435,6 +435,11 @@ const fastReady = (a: Armed): boolean => !a.fastOff && a.fastRoots !== undefined
  * an accessor, or whose name is not a plain identifier keeps the probe on protocol reads.
  */
 async function learnRoots(a: Armed, frame: PausedFrame, reads: PauseReads): Promise<void> {
+  // Nothing to look up (a plain probe without a condition): no scope needs a read.
+  if (a.roots.length === 0) {
+    a.fastRoots = [];
+    return;
+  }
   const scopes = frame.scopeChain.filter((scope) => scope.type !== 'global' && scope.object.objectId);
   const lists = await Promise.all(scopes.map((scope) => reads.props(scope.object.objectId!)));
   const found: string[] = [];
