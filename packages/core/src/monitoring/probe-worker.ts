@@ -267,17 +267,20 @@ function frameReader(frame: { scopeChain: Array<{ type: string; object: RemoteOb
   resolvePath: (e: Extract<Expr, { kind: 'path' }>) => Promise<RemoteObject | Unreadable | undefined>;
 } {
   const props = (objectId: string): Promise<RemoteProperty[]> => reads.props(objectId);
-  const lookupRoot = async (name: string): Promise<RemoteObject | undefined> => {
+  const lookupRoot = async (name: string): Promise<RemoteObject | Unreadable | undefined> => {
     if (name === 'this') return frame.this;
     for (const scope of frame.scopeChain) {
       if (scope.type === 'global' || !scope.object.objectId) continue;
       const hit = (await props(scope.object.objectId)).find((p) => p.name === name);
-      if (hit) return hit.value;
+      // A binding that is an accessor (a `with` scope's object): never called, marked as a getter.
+      if (hit) return 'value' in hit ? hit.value : hit.get || hit.set ? { unreadable: 'getter' } : undefined;
     }
     return undefined;
   };
   const resolvePath = async (e: Extract<Expr, { kind: 'path' }>): Promise<RemoteObject | Unreadable | undefined> => {
-    let cur = await lookupRoot(e.root);
+    const root = await lookupRoot(e.root);
+    if (root && isUnreadable(root)) return root;
+    let cur = root;
     for (const step of e.steps) {
       if (!cur || cur.type !== 'object' || !cur.objectId || cur.subtype === 'null') return undefined;
       // A Proxy's traps are never run: the path stops here, marked.

@@ -327,6 +327,31 @@ module.exports = { checkout };
     expect(state.lastResult).toEqual([state.calls, 'ann', 100000, 0, 1]);
   });
 
+  it('a variable bound in a `with` scope (an accessor there) is never read by name: the probe stays on protocol reads and no getter runs', async () => {
+    const target = `const touch = () => { globalThis.__tkTouched = true; return 1; };
+const bag = { get lazy() { return touch(); }, plain: 7 };
+function checkout(order, user) {
+  with (bag) {
+    return [order.id, user.name, plain]; // line 5
+  }
+}
+module.exports = { checkout };
+`;
+    running = await project({ 'target.js': target }, 'target.js', [{ id: 'p-with', location: 'target.js:5', condition: 'lazy == undefined && plain == 7', capture: ['lazy', 'plain', 'user.name'], enabled: true }]);
+    const p = running;
+    const snaps = () => records(p.logs).filter((r) => r.eventName === 'tracekit.snapshot' && !r.body!.stringValue!.includes('timeout'));
+    await vi.waitFor(() => expect(snaps().length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 100 });
+    for (const r of snaps()) {
+      const vars = JSON.parse(r.body!.stringValue!) as Record<string, unknown>;
+      expect(vars.plain).toBe(7);
+      expect(vars['user.name']).toBe('ann');
+      expect(vars.lazy).toEqual({ $omitted: 'getter' });
+    }
+    const state = await p.state();
+    expect(state.touched).toBe(false);
+    expect(state.lastResult).toEqual([state.calls, 'ann', 7]);
+  });
+
   it('a fast capture that fails (the frame shadows globalThis) falls back to protocol reads in the same pause; every hit is captured', async () => {
     const target = `'use strict';
 const globalThis = { shadowed: true };
