@@ -269,7 +269,7 @@ export class TracekitClient {
       await this.errors.idle();
       this.writeState();
       const timeoutMs = this.config.shutdownTimeoutMs;
-      await Promise.all([this.processor.shutdown(timeoutMs), this.logProcessor.shutdown(timeoutMs), this.flushSdk(timeoutMs), this.metrics?.shutdown()]);
+      await Promise.all([this.processor.shutdown(timeoutMs), this.logProcessor.shutdown(timeoutMs), this.flushSdk(timeoutMs), this.metrics?.shutdown(timeoutMs)]);
     })();
     return this.shutdownPromise;
   }

@@ -8,9 +8,11 @@ import { FileLogExporter } from './file-log-exporter.js';
 import type { LogExporter } from './log-types.js';
 import { NoopSpanExporter } from './none-exporter.js';
 import { encodeLogs, encodeTraces } from './otlp-encoding.js';
-import { OtlpHttpExporter } from './otlp-exporter.js';
+import { OtlpHttpExporter, type ExportStager } from './otlp-exporter.js';
+import { TracesProtobufStager } from './otlp-protobuf.js';
+import { requestEnded } from './stage-after-request.js';
 import { Spool } from './spool.js';
-import type { ExportMeta, SpanExporter } from './types.js';
+import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
 /** The OpenTelemetry default when `exporter: 'otlp'` is chosen without an endpoint. */
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
@@ -71,6 +73,8 @@ export function createExporters(config: ResolvedConfig, meta: ExportMeta, counte
           url: config.tracesEndpoint ?? `${DEFAULT_OTLP_ENDPOINT}/v1/traces`,
           names: SPAN_COUNTERS,
           encode: (spans) => encodeTraces(spans, meta, config.protocol),
+          // Protobuf (the default): each span encoded once its request has ended, not kept until the batch is due.
+          ...(config.protocol === 'http/protobuf' ? { stager: protobufStager(meta) } : {}),
         }),
         logs: new OtlpHttpExporter({
           ...common,
@@ -88,4 +92,10 @@ export function createExporters(config: ResolvedConfig, meta: ExportMeta, counte
         logs: new FileLogExporter(logsFileFor(config.file), fileOptions, meta),
       };
   }
+}
+
+/** The OTLP span exporter's stager for protobuf: spans encoded once their request has ended. */
+function protobufStager(meta: ExportMeta): ExportStager<ReadableSpan> {
+  const stager = new TracesProtobufStager(meta);
+  return { stage: (spans) => stager.stage(spans), finish: () => stager.finish(), canStage: requestEnded };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { traceLineBytesEncoder, type LineEncoder } from './otlp-json-bytes.js';
+import { requestEnded } from './stage-after-request.js';
 import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
 /** Options of {@link JsonlFile}. */
@@ -107,8 +108,7 @@ export class FileSpanExporter implements SpanExporter {
    * metadata set later in the request still reaches every span of it, as before.
    */
   canStage(span: ReadableSpan): boolean {
-    const request = span.request;
-    return request === undefined || !request.span.isRecording();
+    return requestEnded(span);
   }
 
   /** Encodes spans into the line the next {@link flushStaged} writes. */

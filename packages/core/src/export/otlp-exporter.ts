@@ -28,8 +28,22 @@ export interface OtlpExporterOptions<T> {
   spool: Spool | undefined;
   /** Encodes a batch in `protocol`. */
   encode(items: readonly T[]): Uint8Array;
+  /**
+   * Encodes items as they are staged (see `BatchExporter.stage`), so they are not kept until the
+   * batch is due; `finish` gives the encoded batch and its item count. Without it, batches are
+   * encoded when due.
+   */
+  stager?: ExportStager<T>;
   counters: PipelineCounters;
   names: CounterNames;
+}
+
+/** Encodes items as they are staged; `finish` gives the encoded batch and its item count (undefined when nothing is staged). */
+export interface ExportStager<T> {
+  stage(items: readonly T[]): void;
+  finish(): { body: Uint8Array; count: number } | undefined;
+  /** Whether an item may be staged yet; always, when absent. */
+  canStage?(item: T): boolean;
 }
 
 /** How one delivery ended. */
@@ -40,8 +54,13 @@ type Outcome =
 
 /** A batch between `export` and its outcome, so the `exit` event can still spool it. */
 interface Pending<T> {
-  items: readonly T[];
+  /** The items, when the batch is not encoded yet. */
+  items: readonly T[] | undefined;
+  /** The encoded request (before compression). */
+  encoded: Uint8Array | undefined;
+  /** What is sent: `encoded`, compressed when configured. */
   body: Uint8Array | undefined;
+  count: number;
 }
 
 /** An export that did not deliver, already reported by the exporter (the pipeline only counts it). */
@@ -69,30 +88,55 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
   private deadline: number | undefined;
   private readonly sleepers = new Set<() => void>();
   private readonly pending = new Set<Pending<T>>();
+  /** With a stager (see `OtlpExporterOptions.stager`), the batch processor stages items here as they are ready. */
+  readonly stage?: (items: T[]) => void;
+  readonly canStage?: (item: T) => boolean;
+  readonly flushStaged?: (deadline?: number) => Promise<void>;
+  readonly flushStagedSync?: () => void;
 
   constructor(private readonly o: OtlpExporterOptions<T>) {
     this.url = new URL(o.url);
     this.contentType = CONTENT_TYPES[o.protocol];
     for (const key of ['retries', 'spooled', 'rejected', 'spoolDropped'] as const) o.counters[o.names[key]] ??= 0;
     if (o.spool) void o.spool.ready().then(() => this.kickReplay());
+    const stager = o.stager;
+    if (stager) {
+      this.stage = (items) => stager.stage(items);
+      if (stager.canStage) this.canStage = (item) => stager.canStage!(item);
+      this.flushStaged = (deadline) => {
+        const batch = stager.finish();
+        return batch ? this.send({ items: undefined, encoded: batch.body, body: undefined, count: batch.count }, deadline) : Promise.resolve();
+      };
+      // The process's `exit` event (or a flush past its deadline): spooled synchronously, as `exportSync` does.
+      this.flushStagedSync = () => {
+        const batch = stager.finish();
+        if (!batch) return;
+        this.spoolSync({ items: undefined, encoded: batch.body, body: undefined, count: batch.count });
+        throw new ExportNotDeliveredError('spooled at exit');
+      };
+    }
   }
 
-  async export(items: T[], deadline?: number): Promise<void> {
-    if (items.length === 0) return;
-    const p: Pending<T> = { items, body: undefined };
+  export(items: T[], deadline?: number): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    return this.send({ items, encoded: undefined, body: undefined, count: items.length }, deadline);
+  }
+
+  /** Delivers one batch (encoding and compressing it first when needed), or spools it. */
+  private async send(p: Pending<T>, deadline?: number): Promise<void> {
     this.pending.add(p);
     try {
-      const encoded = this.o.encode(items);
-      p.body = this.o.compression === 'gzip' ? await gzipAsync(encoded) : encoded;
+      p.encoded ??= this.o.encode(p.items!);
+      p.body = this.o.compression === 'gzip' ? await gzipAsync(p.encoded) : p.encoded;
       if (!(this.down && this.o.spool)) {
         const outcome = await this.deliver(p.body, this.contentType, this.o.compression === 'gzip', deadline);
         if (outcome.kind === 'ok') {
-          this.accepted(outcome.answer, items.length);
+          this.accepted(outcome.answer, p.count);
           if (this.o.spool?.oldest(this.o.signal)) this.kickReplay();
           return;
         }
         if (outcome.kind === 'rejected') {
-          this.rejected(outcome, items.length);
+          this.rejected(outcome, p.count);
           throw new ExportNotDeliveredError(outcome.reason);
         }
         if (!this.o.spool) {
@@ -101,7 +145,7 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
         }
         this.markDown(outcome);
       }
-      await this.toSpool(p.body, items.length);
+      await this.toSpool(p.body, p.count);
       throw new ExportNotDeliveredError('spooled');
     } finally {
       this.pending.delete(p);
@@ -111,7 +155,7 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
   /** For the process's `exit` event: encode and spool synchronously (nothing asynchronous runs any more). */
   exportSync(items: T[]): void {
     if (items.length === 0) return;
-    this.spoolSync({ items, body: undefined });
+    this.spoolSync({ items, encoded: undefined, body: undefined, count: items.length });
     throw new ExportNotDeliveredError('spooled at exit');
   }
 
@@ -279,8 +323,9 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
   private spoolSync(p: Pending<T>): void {
     if (!this.o.spool) return;
     try {
-      const body = p.body ?? (this.o.compression === 'gzip' ? gzipSync(this.o.encode(p.items)) : this.o.encode(p.items));
-      if (this.o.spool.writeSync(this.payload(body, p.items.length))) this.o.counters[this.o.names.spooled]! += p.items.length;
+      const encoded = p.encoded ?? this.o.encode(p.items!);
+      const body = p.body ?? (this.o.compression === 'gzip' ? gzipSync(encoded) : encoded);
+      if (this.o.spool.writeSync(this.payload(body, p.count))) this.o.counters[this.o.names.spooled]! += p.count;
     } catch {
       // The process is exiting; there is nobody left to tell.
     }

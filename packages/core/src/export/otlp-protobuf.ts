@@ -177,10 +177,8 @@ function span(w: ProtoWriter, s: ReadableSpan): void {
 
 const writer = new ProtoWriter();
 
-/** An `ExportTraceServiceRequest` in protobuf: one resource, one scope, the spans in order. */
-export function encodeTracesProtobuf(spans: readonly ReadableSpan[], meta: ExportMeta): Uint8Array {
-  // No spans, no ResourceSpans: an empty request, as the official serializer writes it.
-  if (spans.length === 0) return new Uint8Array(0);
+/** Writes an `ExportTraceServiceRequest` around the span fields `spans` writes: one resource, one scope. */
+function request(meta: ExportMeta, spans: (w: ProtoWriter) => void): Uint8Array {
   const w = writer;
   w.pos = 0;
   try {
@@ -199,17 +197,74 @@ export function encodeTracesProtobuf(spans: readonly ReadableSpan[], meta: Expor
     w.string(1, meta.scope.name);
     if (meta.scope.version) w.string(2, meta.scope.version);
     w.end(scope);
-    for (const s of spans) {
-      w.tag(2, LEN);
-      const sp = w.begin();
-      span(w, s);
-      w.end(sp);
-    }
+    spans(w);
     w.end(ss);
     w.end(rs);
     return w.take();
   } catch (e) {
     w.pos = 0;
     throw e;
+  }
+}
+
+/** One span as the `spans` field (2) of `ScopeSpans`. */
+function spanField(w: ProtoWriter, s: ReadableSpan): void {
+  w.tag(2, LEN);
+  const sp = w.begin();
+  span(w, s);
+  w.end(sp);
+}
+
+/** An `ExportTraceServiceRequest` in protobuf: one resource, one scope, the spans in order. */
+export function encodeTracesProtobuf(spans: readonly ReadableSpan[], meta: ExportMeta): Uint8Array {
+  // No spans, no ResourceSpans: an empty request, as the official serializer writes it.
+  if (spans.length === 0) return new Uint8Array(0);
+  return request(meta, (w) => {
+    for (const s of spans) spanField(w, s);
+  });
+}
+
+/**
+ * The protobuf encoder of the OTLP exporter's staged batches (see `BatchExporter.stage`): each
+ * span is encoded when it is staged, a tick after its request ended, so the span object is not
+ * kept until the batch is due; `finish` writes the request around the staged spans. The bytes
+ * are those of `encodeTracesProtobuf` for the same spans in the same order.
+ */
+export class TracesProtobufStager {
+  private readonly staged = new ProtoWriter(64 * 1024);
+  private count = 0;
+
+  constructor(private readonly meta: ExportMeta) {}
+
+  /** Encodes spans into the staged batch (a span that cannot be encoded is left out). */
+  stage(spans: readonly ReadableSpan[]): void {
+    const w = this.staged;
+    for (const s of spans) {
+      const start = w.pos;
+      try {
+        spanField(w, s);
+        this.count++;
+      } catch {
+        w.pos = start;
+      }
+    }
+  }
+
+  /** The request holding every staged span, and how many; undefined when none is staged. */
+  finish(): { body: Uint8Array; count: number } | undefined {
+    if (this.count === 0) return undefined;
+    const staged = this.staged;
+    const n = staged.pos;
+    const body = request(this.meta, (w) => {
+      w.ensure(n);
+      staged.buf.copy(w.buf, w.pos, 0, n);
+      w.pos += n;
+    });
+    const count = this.count;
+    staged.pos = 0;
+    this.count = 0;
+    // Give back memory after an unusually large batch.
+    if (staged.buf.length > 4 * 1024 * 1024) staged.buf = Buffer.allocUnsafe(64 * 1024);
+    return { body, count };
   }
 }

@@ -129,8 +129,9 @@ export class OtlpMetricsExporter implements MetricsExporter {
     // Nothing asynchronous runs at `exit`: the last interval's metrics are lost, as with any push exporter.
   }
 
+  /** Ends what is in flight now (an unanswered request is abandoned) and closes the sockets. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.inFlight]);
     this.transport.destroy();
+    await Promise.all([...this.inFlight]);
   }
 }

@@ -80,11 +80,21 @@ export class MetricsPipeline {
     }
   }
 
-  /** Stops the timer and the runtime observers, exports a last snapshot, and closes the exporter. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops the timer and the runtime observers, exports a last snapshot, and closes the exporter.
+   * With `timeoutMs` (the client's `shutdownTimeoutMs`), the last export is waited for that long
+   * at most: closing the exporter then abandons a request the endpoint has not answered.
+   */
+  async shutdown(timeoutMs?: number): Promise<void> {
     if (this.stopped) return;
     clearInterval(this.timer);
-    await this.export();
+    const last = this.export();
+    if (timeoutMs === undefined) await last;
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([last, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    }
     this.stopped = true;
     this.runtime.stop();
     await this.exporter.shutdown().catch(() => undefined);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { context, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { init, shutdown, trackEvent, type TracekitOptions, type TracekitSpan } from '../../src/adapter-api.js';
 import { encodeTraces, encodeTracesOfficial, toHrTime } from '../../src/export/otlp-encoding.js';
+import { TracesProtobufStager } from '../../src/export/otlp-protobuf.js';
 import { startReceiver, type Receiver } from './helpers.js';
 
 const nanos = (ms: number) => {
@@ -179,6 +180,25 @@ describe("TraceKit's protobuf encoder", () => {
     // a large batch crosses the writer's buffer size and multi-byte lengths at every level
     const many = Array.from({ length: 3000 }, () => odd);
     expect(Buffer.from(encodeTraces(many, meta, 'http/protobuf')).equals(Buffer.from(encodeTracesOfficial(many, meta, 'http/protobuf')))).toBe(true);
+  });
+
+  it('staged (each span encoded as it is staged, the request written when the batch is due): the same bytes, batch after batch', () => {
+    const client = start({ exporter: 'none' });
+    const spans = makeSpans(client);
+    const odd = client.tracer.startSpan('ödd ✓ '.repeat(30), { attributes: { long: 'x'.repeat(300), 'unicode.key.ü': '🎉' } }) as TracekitSpan;
+    odd.end();
+    const meta = { resource: { 'service.name': 'svc' }, scope: { name: '@tracekit/core', version: '1.2.3' } };
+    const stager = new TracesProtobufStager(meta);
+    expect(stager.finish()).toBeUndefined();
+    for (const batch of [spans, [odd], Array.from({ length: 3000 }, () => odd)]) {
+      // Staged in pieces, as the pipeline stages them (a tick after each request ends).
+      for (let i = 0; i < batch.length; i += 7) stager.stage(batch.slice(i, i + 7));
+      const staged = stager.finish()!;
+      expect(staged.count).toBe(batch.length);
+      expect(Buffer.from(staged.body).equals(Buffer.from(encodeTracesOfficial(batch, meta, 'http/protobuf')))).toBe(true);
+      // Finishing empties the stage.
+      expect(stager.finish()).toBeUndefined();
+    }
   });
 });
 

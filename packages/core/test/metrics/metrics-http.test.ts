@@ -203,6 +203,18 @@ describe('metrics over real HTTP (Express)', () => {
     expectExactPoints(JSON.parse(posts[0]!.body.toString('utf8')) as Record<string, unknown>);
   });
 
+  it('shutdown() against a metrics endpoint that never answers ends within shutdownTimeoutMs, not exportTimeoutMs', async () => {
+    receiver = await startReceiver((r) => (r.path === '/v1/metrics' ? 'hang' : { status: 200 }));
+    // exportTimeoutMs is longer than this test's own 5 s limit: only the shutdown bound can end it.
+    init({ serviceName: 'metrics-app', endpoint: receiver.url, handleShutdown: false, metricsIntervalMs: 3_600_000, spool: false, shutdownTimeoutMs: 300, exportTimeoutMs: 20_000 }, { env: {} });
+    const server = await serve();
+    await send(server.base, 'GET', '/users/1');
+    await server.close();
+    await shutdown();
+    // The last snapshot was sent (and left unanswered), and the app's shutdown did not wait for it.
+    expect(receiver.requests.filter((r) => r.path === '/v1/metrics')).toHaveLength(1);
+  });
+
   it('metrics: false exports none', async () => {
     receiver = await startReceiver();
     init({ serviceName: 'metrics-app', endpoint: receiver.url, handleShutdown: false, metrics: false, spool: false }, { env: {} });

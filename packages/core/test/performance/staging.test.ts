@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapter, endWithNodeResponse, flush, getClient, init, nodeRequestInfo, setMetadata, shutdown, withSpan } from '../../src/adapter-api.js';
+import { startReceiver } from '../export/helpers.js';
 
 const dirs: string[] = [];
 const servers: http.Server[] = [];
@@ -79,5 +80,34 @@ describe('staged encoding in the file store', () => {
     expect(getClient()!.stats()).toMatchObject({ spansExported: 6, queueSize: 0 });
     // Each request's two spans share a trace; all three requests are there.
     expect(new Set(lines.flat().map((s) => s.traceId)).size).toBe(3);
+  });
+});
+
+describe('staged encoding in the OTLP exporter (protobuf)', () => {
+  it('metadata set late in a request is on every span sent, batches keep maxBatchSize, and nothing is lost at flush', async () => {
+    const receiver = await startReceiver();
+    try {
+      init({ exporter: 'otlp', endpoint: receiver.url, handleShutdown: false, batchDelayMs: 60_000, maxBatchSize: 4, spool: false, metrics: false }, { env: {} });
+      const url = await app(async (_req, res) => {
+        await withSpan('early', async () => undefined);
+        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setImmediate(r));
+        setMetadata({ userId: 'late-user' });
+        res.end('ok');
+      });
+      for (let i = 0; i < 3; i++) await (await fetch(url)).text();
+      await flush();
+      const spans = receiver.spans() as Array<{ name: string; traceId: string; attributes: Array<{ key: string; value: { stringValue?: string } }> }>;
+      expect(spans.map((sp) => sp.name).sort()).toEqual(['GET /r', 'GET /r', 'GET /r', 'early', 'early', 'early']);
+      for (const sp of spans) expect(sp.attributes.find((a) => a.key === 'user.id')?.value.stringValue).toBe('late-user');
+      const posts = receiver.requests.filter((r) => r.path === '/v1/traces');
+      expect(posts.map((r) => r.headers['content-type'])).toEqual(posts.map(() => 'application/x-protobuf'));
+      expect(getClient()!.stats()).toMatchObject({ spansExported: 6, queueSize: 0 });
+      // Batches of at most 4 spans: 4 + 2.
+      expect(posts.length).toBe(2);
+    } finally {
+      await shutdown();
+      await receiver.close();
+    }
   });
 });
