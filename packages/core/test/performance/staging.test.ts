@@ -39,20 +39,22 @@ async function app(handler: (req: IncomingMessage, res: ServerResponse) => Promi
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/r`;
 }
 
+/** A handler that ends a child span, waits several turns of the event loop, then sets metadata: a span staged already would miss it. */
+async function lateMetadata(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+  await withSpan('early', async () => undefined);
+  await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setImmediate(r));
+  setMetadata({ userId: 'late-user' });
+  res.end('ok');
+}
+
 describe('staged encoding in the file store', () => {
   it('metadata set after a child span ended, a few ticks and a timer later, is on every span of the request', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-stage-'));
     dirs.push(dir);
     const file = path.join(dir, 'traces.jsonl');
     init({ file, handleShutdown: false, batchDelayMs: 50 }, { env: {} });
-    const url = await app(async (_req, res) => {
-      await withSpan('early', async () => undefined);
-      // Several turns of the event loop: a span that was staged already would miss the metadata.
-      await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setImmediate(r));
-      setMetadata({ userId: 'late-user' });
-      res.end('ok');
-    });
+    const url = await app(lateMetadata);
     await (await fetch(url)).text();
     await flush();
     const spans = spansIn(file).flat();
@@ -88,13 +90,7 @@ describe('staged encoding in the OTLP exporter (protobuf)', () => {
     const receiver = await startReceiver();
     try {
       init({ exporter: 'otlp', endpoint: receiver.url, handleShutdown: false, batchDelayMs: 60_000, maxBatchSize: 4, spool: false, metrics: false }, { env: {} });
-      const url = await app(async (_req, res) => {
-        await withSpan('early', async () => undefined);
-        await new Promise((r) => setTimeout(r, 20));
-        await new Promise((r) => setImmediate(r));
-        setMetadata({ userId: 'late-user' });
-        res.end('ok');
-      });
+      const url = await app(lateMetadata);
       for (let i = 0; i < 3; i++) await (await fetch(url)).text();
       await flush();
       const spans = receiver.spans() as Array<{ name: string; traceId: string; attributes: Array<{ key: string; value: { stringValue?: string } }> }>;
