@@ -1,4 +1,5 @@
 import { detectResource } from './resource/detect.js';
+import { waitAtMost } from './lifecycle/wait-at-most.js';
 import type { MetricsExporter } from './metrics/exporters.js';
 import { startMetrics, type MetricsPipeline } from './metrics/pipeline.js';
 import { startLogCorrelation } from './logs/start.js';
@@ -245,15 +246,7 @@ export class TracekitClient {
   private async flushSdk(timeoutMs: number): Promise<void> {
     const provider = this.sdkProvider as (TracerProvider & { forceFlush?: () => Promise<unknown> }) | undefined;
     if (typeof provider?.forceFlush !== 'function') return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      provider.forceFlush().catch(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(provider.forceFlush().catch(() => undefined), timeoutMs);
   }
 
   /** Flushes and stops the pipeline; later spans are dropped. Idempotent. */

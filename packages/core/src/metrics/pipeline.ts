@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { waitAtMost } from '../lifecycle/wait-at-most.js';
 import type { Attributes } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/config.js';
 import { debug } from '../diag.js';
@@ -90,11 +91,7 @@ export class MetricsPipeline {
     clearInterval(this.timer);
     const last = this.export();
     if (timeoutMs === undefined) await last;
-    else {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([last, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
-    }
+    else await waitAtMost(last, timeoutMs);
     this.stopped = true;
     this.runtime.stop();
     await this.exporter.shutdown().catch(() => undefined);

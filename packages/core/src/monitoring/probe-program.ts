@@ -15,7 +15,8 @@ export interface ProbeSpec {
  */
 export interface ProbeProgram {
   condition?: Compiled;
-  captures?: Array<{ text: string; path?: CompiledPath; expr: Compiled }>;
+  /** A property path is kept as its raw value (walked); any other expression as its result. */
+  captures?: Array<{ text: string; path: CompiledPath } | { text: string; expr: Compiled }>;
   template?: Array<string | Compiled>;
 }
 
@@ -30,7 +31,7 @@ export function compileProbe(spec: ProbeSpec): ProbeProgram | undefined {
     if (spec.capture) {
       program.captures = spec.capture.map((text) => {
         const e = parseExpression(text);
-        return e.kind === 'path' ? { text, path: compilePath(e), expr: compileExpression(e) } : { text, expr: compileExpression(e) };
+        return e.kind === 'path' ? { text, path: compilePath(e) } : { text, expr: compileExpression(e) };
       });
     }
     if (spec.log) program.template = parseTemplate(spec.log).map((part) => (typeof part === 'string' ? part : compileExpression(part)));
@@ -62,7 +63,7 @@ export function runProbe(program: ProbeProgram, scope: ProbeScope, locals: unkno
   const entries: Array<[string, unknown]> = [];
   const marks = new Map<string, SnapshotValue>();
   for (const c of program.captures) {
-    if (c.path) {
+    if ('path' in c) {
       const v = c.path(scope);
       if ('unreadable' in v) {
         walker.omit(c.text, v.unreadable);
