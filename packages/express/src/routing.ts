@@ -59,7 +59,9 @@ export function instrumentRegistration(): void {
 /** Joins mount templates and a route path into one template (`/api` + `/items/:id`). */
 export function routeTemplate(base: string | undefined, mounts: readonly string[] | undefined, path: unknown): string {
   const route = typeof path === 'string' ? path : Array.isArray(path) ? path.map(String).join(',') : String(path);
-  const prefix = (mounts && mounts.length > 0 ? mounts.join('') : base ?? '').replace(/\/+$/, '');
+  const joined = mounts && mounts.length > 0 ? mounts.join('') : base ?? '';
+  // The common case, a route on the app itself: no prefix, no regular expression run.
+  const prefix = joined === '' ? '' : joined.replace(/\/+$/, '');
   if (!prefix) return route || '/';
   return route === '/' || route === '' ? prefix : `${prefix}${route.startsWith('/') ? '' : '/'}${route}`;
 }
@@ -79,20 +81,24 @@ function mountTemplate(layer: LayerLike): string {
 
 const isMount = (layer: LayerLike) => !layer.route && (Array.isArray(layer.handle.stack) || layer.handle.name === 'mounted_app');
 
-const handlerNames = new WeakMap<RouteLike, Map<string, string>>();
+/** A route's handler names by request method (as Node gives it, `GET`), with the stack length they were computed for. */
+const NAMES = Symbol('tracekit.express.handlerNames');
+type NamedRoute = RouteLike & { [NAMES]?: Map<string, { length: number; name: string }> };
 
-/** The name of the last function a route runs for a method (its handler), computed once per route and method. */
-function handlerName(route: RouteLike, method: string): string {
-  let names = handlerNames.get(route);
-  if (!names) handlerNames.set(route, (names = new Map()));
-  // A route can gain handlers after its first request: the stack's length is part of the key.
-  const key = `${method} ${route.stack.length}`;
-  let name = names.get(key);
-  if (name === undefined) {
-    const layers = route.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
-    name = layers[layers.length - 1]?.handle.name ?? '';
-    if (names.size < 64) names.set(key, name);
-  }
+/**
+ * The name of the last function a route runs for a method (its handler), computed once per route
+ * and method and kept on the route: no key string or lookup table per request.
+ */
+function handlerName(route: NamedRoute, requestMethod: string): string {
+  const names = (route[NAMES] ??= new Map());
+  const known = names.get(requestMethod);
+  // A route can gain handlers after its first request: the stack's length tells.
+  if (known !== undefined && known.length === route.stack.length) return known.name;
+  const method = requestMethod.toLowerCase();
+  const layers = route.stack.filter((l) => !l.method || l.method === method || (method === 'head' && l.method === 'get'));
+  const name = layers[layers.length - 1]?.handle.name ?? '';
+  // Methods are few; a flood of made-up ones is not remembered.
+  if (known !== undefined || names.size < 64) names.set(requestMethod, { length: route.stack.length, name });
   return name;
 }
 
@@ -102,7 +108,21 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
   if (!scope || scope.isEnded) return original.call(layer, req, res, next);
   scope.setRoute(routeTemplate(req.baseUrl, req[MOUNTS], route.path));
   scope.setCodeLocation((route as unknown as SitedRoute)[SITE]);
-  const child = scope.startHandler(handlerName(route, String(req.method).toLowerCase()));
+  const child = scope.startHandler(handlerName(route, String(req.method)));
+  // A dropped request's handler "span" is the request's own unsampled one, in the request's
+  // context, which is active already (the middleware's scope.run): no second context entry, no
+  // handler span to end with the response. An error passed on is still recorded (tail sampling
+  // keeps failed requests).
+  if (child.context === scope.context && context.active() === child.context) {
+    let passed = false;
+    return original.call(layer, req, res, function tracekitDroppedRouteDone(this: unknown, ...args: [unknown?]) {
+      const err = args[0];
+      // As endChild below: only the first call's error counts.
+      if (!passed && err && err !== 'route' && err !== 'router') scope.recordChildError(child.span, err);
+      passed = true;
+      return scope.run(() => next.apply(this, args));
+    });
+  }
   let ended = false;
   const endChild = (err?: unknown) => {
     if (ended) return;
