@@ -11,7 +11,7 @@
 //
 // Options: --quick (1 round of 3 s, 1 s warm-up)  --frameworks express,fastify
 //          --variants bare,als,tracekit,otel  --rounds 2  --duration 5 (s per phase)
-//          --warmup 2 (s)  --connections 32  --rate 4000  --mode both|rate|max
+//          --warmup 10 (s, once per server process)  --connections 32  --rate 4000  --mode both|rate|max
 //          --nodes current|all|20,24 (default all: this Node plus installed lines)
 //          --env KEY=VALUE (tracekit variant)  --json
 //          --no-in-process (skip bench/request-path.mjs, printed after the tables on each Node line)
@@ -48,7 +48,11 @@ const variants = opt('variants', compareDir ? 'bare,als,tracekit,before,otel' : 
 const quick = args.includes('--quick');
 const rounds = Number(opt('rounds', quick ? '1' : '2'));
 const duration = Number(opt('duration', quick ? '3' : '5'));
-const warmup = Number(opt('warmup', quick ? '1' : '2'));
+// 10 s, not 2: a traced server's JIT keeps compiling for several seconds more than a bare one's
+// (V8's compiler threads: 8.8-10.3 us per request in the first 8 s, 2.0 after 25 s), and a 2-s
+// warm-up charged that to TraceKit (Express, Node 24: +44 us added with 2 s, +33 with 10 s;
+// docs/performance.md, round 6). A server that runs for hours does not pay it.
+const warmup = Number(opt('warmup', quick ? '1' : '10'));
 const connections = Number(opt('connections', '32'));
 const asJson = args.includes('--json');
 const rate = Number(opt('rate', '4000'));
