@@ -81,7 +81,7 @@ describe.each([
     app.use((_req: any, res: any) => res.json({ requestId: tracekit.getRequestId() }));
     const base = await listen(app);
     const res = await fetch(`${base}/pass`);
-    expect((await res.json()).requestId).toBe(res.headers.get('x-request-id'));
+    expect(((await res.json()) as { requestId: string }).requestId).toBe(res.headers.get('x-request-id'));
   });
 });
 

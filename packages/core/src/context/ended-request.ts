@@ -54,3 +54,20 @@ export class EndedRequest extends EndedSpan implements RequestState {
     return this;
   }
 }
+
+/**
+ * What a finished request the sampler dropped leaves in its async context: its request ID and
+ * its one unsampled span (which stays the parent of whatever starts later, unsampled), not the
+ * request's scope. Like {@link EndedRequest}, metadata set now reaches no span.
+ */
+export class DroppedRequest implements RequestState {
+  metadata: RequestMetadata | undefined = undefined;
+  readonly spanHold = undefined;
+
+  constructor(
+    readonly requestId: string,
+    readonly span: Span,
+    readonly framework: string,
+    readonly ownRequestId: boolean,
+  ) {}
+}

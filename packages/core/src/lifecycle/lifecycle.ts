@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { TracekitClient } from '../client.js';
 import { withRequest, withRequestState } from '../context/context.js';
-import { EndedRequest, EndedSpan } from '../context/ended-request.js';
+import { DroppedRequest, EndedRequest, EndedSpan } from '../context/ended-request.js';
 import { LinkedContext } from '../context/linked-context.js';
 import { isErrorException, isErrorStatus } from '../errors/error-policy.js';
 import { errorMessage, errorType } from '../errors/exception.js';
@@ -306,6 +306,22 @@ export class RequestScope implements RequestState, FailureObserver {
     if (handler instanceof LinkedContext && handlerSpan) handler.hollow(handlerSpan instanceof TracekitSpan ? new EndedSpan(handlerSpan.traceId, handlerSpan.spanId, handlerSpan.traceFlags, handlerSpan.traceState) : EndedSpan.of(handlerSpan));
   }
 
+  /**
+   * The end of a dropped request that nothing keeps: as {@link release} does for an exported
+   * one, its context (its handler's is the same object) keeps only the request ID and the
+   * unsampled span from now on, not this scope. A keep-alive socket's timeout, made during the
+   * response, holds that context until the socket's next request: without this, every idle
+   * connection kept a scope, which each young-generation collection then copied
+   * (docs/performance.md, round 6).
+   */
+  private releaseDropped(unsampled: UnsampledSpan): void {
+    if (this.released || this.adopted) return;
+    this.released = true;
+    unsampled.detach();
+    const own = this.context;
+    if (own instanceof LinkedContext) own.hollow(new DroppedRequest(this.requestId, unsampled, this.settings.framework, this.ownRequestId), unsampled);
+  }
+
   /** Starts a child span of the request (a route handler, a guard) and its context. */
   startChild(name: string, attributes?: Attributes, parent: Context = this.context): { span: Span; context: Context } {
     const span = this.client.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
@@ -364,7 +380,7 @@ export class RequestScope implements RequestState, FailureObserver {
     const info = this.info;
     if (info === undefined) {
       if (this.beforeEnd) this.beforeEnd(unsampled);
-      return;
+      return this.releaseDropped(unsampled);
     }
     this.info = undefined;
     const sampler = this.client.sampler;
@@ -375,7 +391,7 @@ export class RequestScope implements RequestState, FailureObserver {
     const d = sampler.settle(this.decision, this.ratioValue, this.method, this.target, this.route, failed, endAt - this.startedAt);
     if (!isKept(d)) {
       if (this.beforeEnd) this.beforeEnd(unsampled);
-      return;
+      return this.releaseDropped(unsampled);
     }
     const options = { kind: SpanKind.SERVER, attributes: this.ownAttributes(requestAttributes(info), info), startTime: this.startedAt };
     const name = this.method === '_OTHER' ? 'HTTP' : this.method;

@@ -44,11 +44,16 @@ export class UnsampledSpan extends InertSpan {
     traceId: string | undefined,
     private readonly words: readonly [number, number, number, number] | undefined,
     readonly traceState: TraceState | undefined,
-    /** The request scope when tail sampling may keep the request; else undefined. */
-    private readonly observer: FailureObserver | undefined,
+    /** The request scope when tail sampling may keep the request; else undefined (and after {@link detach}). */
+    private observer: FailureObserver | undefined,
   ) {
     super();
     this.hexTraceId = traceId;
+  }
+
+  /** Its request ended and was not kept: exceptions recorded from now on have nobody to tell, and the span no longer keeps the request's scope. */
+  detach(): void {
+    this.observer = undefined;
   }
 
   get traceId(): string {

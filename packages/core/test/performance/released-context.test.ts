@@ -89,4 +89,67 @@ describe('a finished request, once exported', () => {
     const serverSpan = stored.find((s: { name: string }) => s.name === 'GET /orders/:id');
     expect(serverSpan.spanId).toBe(ids.server);
   });
+
+  it('a dropped request leaves only its request ID and unsampled span: its scope is collected, later work still sees the trace', async () => {
+    await shutdown();
+    const client = init({ serviceName: 'released', exporter: 'file', file: path.join(dir, 'dropped.jsonl'), sampleRate: 0, keepErrors: true, handleShutdown: false, batchDelayMs: 5 }, { env: {} });
+    let kept: Context | undefined;
+    let scope: WeakRef<object> | undefined;
+    let ids: { trace: string; span: string; request: string } | undefined;
+    const app = express();
+    app.use(tracekit.express());
+    app.get('/orders/:id', function getOrder(req, res) {
+      kept = context.active();
+      scope = new WeakRef(tracekit.getRequestScope(req)!);
+      const active = trace.getActiveSpan()!;
+      ids = { trace: active.spanContext().traceId, span: active.spanContext().spanId, request: getRequestId()! };
+      res.json({ ok: true });
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
+    expect(await res.json()).toEqual({ ok: true });
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(await collected(scope!)).toBe(true);
+
+    const late = context.with(kept!, () => {
+      const active = trace.getActiveSpan()!;
+      const child = client.tracer.startSpan('late work');
+      child.end();
+      return { requestId: getRequestId(), traceId: getTraceId(), active: active.spanContext(), recording: active.isRecording(), child: child.spanContext(), childRecording: child.isRecording() };
+    });
+    expect(late.requestId).toBe(ids!.request);
+    expect(res.headers.get('x-request-id')).toBe(ids!.request);
+    expect(late.traceId).toBe(ids!.trace);
+    expect(late.active.spanId).toBe(ids!.span);
+    expect(late.recording).toBe(false);
+    expect(late.childRecording).toBe(false);
+    expect(late.child.traceId).toBe(ids!.trace);
+    await client.flush();
+    expect(fs.existsSync(path.join(dir, 'dropped.jsonl')) ? fs.readFileSync(path.join(dir, 'dropped.jsonl'), 'utf8') : '').toBe('');
+  });
+
+  it("with exporter 'none', a request's spans are let go once it ended, not kept for the batch delay", async () => {
+    await shutdown();
+    const client = init({ serviceName: 'released', exporter: 'none', handleShutdown: false, batchDelayMs: 60_000 }, { env: {} });
+    let spans: WeakRef<object>[] = [];
+    const app = express();
+    app.use(tracekit.express());
+    app.get('/orders/:id', function getOrder(req, res) {
+      spans = [new WeakRef(tracekit.getRequestScope(req)!.span), new WeakRef(trace.getActiveSpan()!)];
+      res.json({ ok: true });
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
+    expect(await res.json()).toEqual({ ok: true });
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(spans).toHaveLength(2);
+    expect(await collected(spans[0]!)).toBe(true);
+    expect(await collected(spans[1]!)).toBe(true);
+    expect(client.stats().spansDropped ?? 0).toBe(0);
+  });
 });
+
