@@ -245,7 +245,7 @@ if (asJson) {
 } else {
   for (const { node, table } of report) {
     console.log(
-      `\nNode ${node}, ${os.cpus().length} cores, ${rounds} interleaved round(s), ${duration} s per phase, ${connections} connections; ` +
+      `\nNode ${node}, ${os.cpus().length} cores, ${rounds} interleaved round(s), ${warmup} s warm-up, ${duration} s per phase, ${connections} connections; ` +
         `CPU, p99 and RSS at a fixed ${rate} req/s, req/s as fast as each server goes; medians${Object.keys(extraEnv).length ? `; tracekit env ${JSON.stringify(extraEnv)}` : ''}\n`,
     );
     console.log('| framework | variant | CPU µs/req (spread) | added µs/req | added / bare | over the ALS floor | max req/s | req/s vs bare | p99 ms | p99 vs bare | RSS MB | RSS − bare |');
