@@ -34,6 +34,17 @@ async function collected(ref: WeakRef<object>): Promise<boolean> {
   return ref.deref() === undefined;
 }
 
+/** Serves one `GET /orders/7` from the app on loopback, checks its answer, closes the server. */
+async function requestOnce(app: express.Express): Promise<Response> {
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
+  expect(await res.json()).toEqual({ ok: true });
+  await new Promise<void>((r) => server.close(() => r()));
+  return res;
+}
+
 describe('a finished request, once exported', () => {
   it('leaves only its IDs in the contexts that outlive it; later work still sees the request ID and trace', async () => {
     const client = init({ serviceName: 'released', exporter: 'file', file: path.join(dir, 'traces.jsonl'), handleShutdown: false, batchDelayMs: 5 }, { env: {} });
@@ -53,13 +64,8 @@ describe('a finished request, once exported', () => {
       };
       res.json({ ok: true });
     });
-    const server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
-    expect(await res.json()).toEqual({ ok: true });
+    await requestOnce(app);
     await client.flush();
-    await new Promise<void>((r) => server.close(() => r()));
 
     // The spans were written, and nothing but the pipeline's past held them: they are gone.
     expect(await collected(spans.server!)).toBe(true);
@@ -105,12 +111,7 @@ describe('a finished request, once exported', () => {
       ids = { trace: active.spanContext().traceId, span: active.spanContext().spanId, request: getRequestId()! };
       res.json({ ok: true });
     });
-    const server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
-    expect(await res.json()).toEqual({ ok: true });
-    await new Promise<void>((r) => server.close(() => r()));
+    const res = await requestOnce(app);
     expect(await collected(scope!)).toBe(true);
 
     const late = context.with(kept!, () => {
@@ -140,12 +141,7 @@ describe('a finished request, once exported', () => {
       spans = [new WeakRef(tracekit.getRequestScope(req)!.span), new WeakRef(trace.getActiveSpan()!)];
       res.json({ ok: true });
     });
-    const server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}/orders/7`);
-    expect(await res.json()).toEqual({ ok: true });
-    await new Promise<void>((r) => server.close(() => r()));
+    const res = await requestOnce(app);
     expect(spans).toHaveLength(2);
     expect(await collected(spans[0]!)).toBe(true);
     expect(await collected(spans[1]!)).toBe(true);
