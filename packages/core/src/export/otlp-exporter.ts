@@ -300,18 +300,19 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
   }
 
   private async replayed(entry: SpoolEntry, payload: SpoolPayload, outcome: Exclude<Outcome, { kind: 'retryable' }>): Promise<void> {
+    // Counted before the file goes: once stats() shows the spool empty, what it held is counted
+    // (removing the file first left a moment, under load, where it was neither).
+    if (outcome.kind === 'rejected') this.rejected(outcome, payload.items);
+    else {
+      if (this.down) {
+        this.down = false;
+        this.probeAttempt = 0;
+        debug(`${this.url.href} answers again; replaying the spool`);
+      }
+      this.o.counters[this.o.names.exported]! += payload.items;
+      this.accepted(outcome.answer, payload.items);
+    }
     await this.o.spool!.done(entry);
-    if (outcome.kind === 'rejected') {
-      this.rejected(outcome, payload.items);
-      return;
-    }
-    if (this.down) {
-      this.down = false;
-      this.probeAttempt = 0;
-      debug(`${this.url.href} answers again; replaying the spool`);
-    }
-    this.o.counters[this.o.names.exported]! += payload.items;
-    this.accepted(outcome.answer, payload.items);
   }
 
   private async toSpool(body: Uint8Array, items: number): Promise<void> {
