@@ -27,7 +27,7 @@ export type { StackFrame, FrameOrigin, SourceContext } from './errors/stack-fram
 export type { FrameJson } from './errors/frames-attribute.js';
 export { CODE_INVENTORY_EVENT } from './errors/code-inventory.js';
 export { EXCEPTION_EVENT } from './errors/process-errors.js';
-export { activeRequest, suppressTracing, isTracingSuppressed } from './context/context.js';
+export { activeRequest, runIn, suppressTracing, isTracingSuppressed } from './context/context.js';
 export type { RequestState } from './context/request-state.js';
 export { TracekitSpan } from './tracing/span.js';
 /** For bench/ledger.mjs (the cost ledger in docs/performance.md). */

@@ -1,5 +1,5 @@
-import { context, type Span } from '@opentelemetry/api';
-import { createAdapter, nodeRequestInfo, nodeResponseInfo, onResponseDone, type AdapterOptions, type AdapterRuntime, type RequestScope, type ResponseWatcher } from '@tracekit/core/adapter';
+import type { Span } from '@opentelemetry/api';
+import { createAdapter, nodeRequestInfo, nodeResponseInfo, onResponseDone, runIn, type AdapterOptions, type AdapterRuntime, type RequestScope, type ResponseWatcher } from '@tracekit/core/adapter';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -114,10 +114,8 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     if (state.handler === undefined || state.scope.isEnded) return next();
     const child = state.scope.startHandler(state.handler);
     state.child = child.span;
-    // A dropped request's handler runs in the request's context, already the active one (onRequest
-    // entered it): entering it again would cost a second AsyncLocalStorage run for nothing.
-    if (child.context === context.active()) next();
-    else context.with(child.context, next);
+    // A dropped request's handler context is the request's, already active (onRequest entered it).
+    runIn(child.context, next);
   });
 
   // Errors thrown by handlers and hooks (and 4xx errors, which the policy leaves unrecorded).

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { runIn } from '@tracekit/core/adapter';
 import { SCOPE, type LayerLike, type RouterLike, type TracedContext } from './internal-types.js';
 
 type Handler = LayerLike['stack'][number];
@@ -28,7 +28,7 @@ function traceHandler(handler: Handler): Handler {
     };
     let result: unknown;
     try {
-      result = context.with(child.context, () => handler.call(this, ctx, next));
+      result = runIn(child.context, () => handler.call(this, ctx, next));
     } catch (err) {
       return fail(err);
     }

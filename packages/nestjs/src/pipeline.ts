@@ -1,5 +1,5 @@
 import { context, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { activeRequest, RequestScope } from '@tracekit/core/adapter';
+import { activeRequest, RequestScope, runIn } from '@tracekit/core/adapter';
 import { isObservable, Observable } from 'rxjs';
 import { routeOf, scopeOf } from './platform.js';
 
@@ -76,7 +76,7 @@ function traced<T>(scope: RequestScope, name: string, attributes: Attributes, ob
   };
   let result: unknown;
   try {
-    result = context.with(child.context, fn);
+    result = runIn(child.context, fn);
   } catch (err) {
     scope.recordChildError(span, err);
     end();

@@ -365,6 +365,33 @@ export function pipelineSuite(nest: string, platforms: Array<[string, PlatformFa
         expect(health.status).toBe(404);
         expect(health.headers.get('x-request-id')).toBeNull();
       });
+
+      describe('every request dropped (sampleRate 0, tail keep-errors)', () => {
+        beforeAll(async () => {
+          tracing = await setupTestTracing({ sampleRate: 0, keepErrors: true });
+        });
+        afterAll(async () => {
+          tracing = await setupTestTracing();
+        });
+
+        it('guards, interceptors, pipes and the handler run in the request’s context without spans; a failure is kept with its route and error', async () => {
+          // Guards, interceptors and pipes of a dropped request run in the request's own context,
+          // entered once (runIn): the handler still sees the request ID.
+          const ok = await fetch(`${base}/orders/7`, { headers: { 'x-request-id': 'dropped-1' } });
+          expect(ok.status).toBe(200);
+          expect(JSON.parse(await ok.text())).toEqual({ data: { id: 7, requestId: 'dropped-1' } });
+          const crash = await fetch(`${base}/orders/7`, { headers: { 'x-request-id': 'dropped-2', 'x-guard': 'crash' } });
+          expect(crash.status).toBe(500);
+          await crash.text();
+          const { server, spans } = await traceOf('dropped-2');
+          expect(spans).toHaveLength(1);
+          expect(server.attributes['http.route']).toBe('/orders/:id');
+          expect(server.attributes['tracekit.sampling.reason']).toBe('error');
+          expect(server.attributes['error.type']).toBe('Error');
+          expect(server.status.code).toBe(SpanStatusCode.ERROR);
+          expect((await tracing.spans()).filter((s) => s.attributes['tracekit.request_id'] === 'dropped-1')).toEqual([]);
+        });
+      });
     });
   }
 }
