@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { registrationSite, type CodeLocation } from '@tracekit/core/adapter';
+import { registrationSite, runIn, type CodeLocation } from '@tracekit/core/adapter';
 import { createRequire } from 'node:module';
 import { METHODS } from 'node:http';
 import path from 'node:path';
@@ -110,18 +110,19 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
   scope.setCodeLocation((route as unknown as SitedRoute)[SITE]);
   const child = scope.startHandler(handlerName(route, String(req.method)));
   // A dropped request's handler "span" is the request's own unsampled one, in the request's
-  // context, which is active already (the middleware's scope.run): no second context entry, no
-  // handler span to end with the response. An error passed on is still recorded (tail sampling
-  // keeps failed requests).
-  if (child.context === scope.context && context.active() === child.context) {
+  // context, which is active already (the middleware's scope.run): runIn does not enter it again,
+  // and there is no handler span to end with the response. An error passed on is still recorded
+  // (tail sampling keeps failed requests).
+  if (child.context === scope.context) {
     let passed = false;
-    return original.call(layer, req, res, function tracekitDroppedRouteDone(this: unknown, ...args: [unknown?]) {
+    const done = function tracekitDroppedRouteDone(this: unknown, ...args: [unknown?]) {
       const err = args[0];
       // As endChild below: only the first call's error counts.
       if (!passed && err && err !== 'route' && err !== 'router') scope.recordChildError(child.span, err);
       passed = true;
       return scope.run(() => next.apply(this, args));
-    });
+    };
+    return runIn(child.context, () => original.call(layer, req, res, done));
   }
   let ended = false;
   const endChild = (err?: unknown) => {
