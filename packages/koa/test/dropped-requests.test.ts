@@ -2,34 +2,19 @@ import Router from '@koa/router';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import koa3 from 'koa';
 import koa2 from 'koa2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
+import { describe, expect, it } from 'vitest';
 import * as tracekit from '../src/index.js';
-import { listen, type KoaClass } from './conformance-app.js';
+import { type KoaClass } from './conformance-app.js';
+import { servedApps } from './served-apps.js';
 
 // Requests that sampling drops (sampleRate 0, tail keep-errors on): a route handler runs in the
 // request's own context, entered once, and what tail sampling needs still arrives.
-let tracing: TestTracing;
-beforeAll(async () => {
-  tracing = await setupTestTracing({ sampleRate: 0, keepErrors: true });
-});
-afterAll(() => tracekit.shutdown());
-afterEach(() => tracing.reset());
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function serve(app: any): Promise<string> {
-  const { baseUrl, close } = await listen(app);
-  closers.push(close);
-  return baseUrl;
-}
+const apps = servedApps({ sampleRate: 0, keepErrors: true });
+const serve = (app: any) => apps.serve(app);
 
 async function serverSpans() {
   await new Promise((r) => setTimeout(r, 30));
-  return (await tracing.spans()).filter((s) => s.kind === SpanKind.SERVER);
+  return (await apps.tracing.spans()).filter((s) => s.kind === SpanKind.SERVER);
 }
 
 describe.each([

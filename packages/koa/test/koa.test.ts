@@ -4,42 +4,27 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import koa3 from 'koa';
 import koa2 from 'koa2';
 import http from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupTestTracing, type TestTracing } from '@tracekit/core/testing';
+import { describe, expect, it } from 'vitest';
 import * as tracekit from '../src/index.js';
-import { listen, type KoaClass } from './conformance-app.js';
+import { type KoaClass } from './conformance-app.js';
+import { servedApps } from './served-apps.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let tracing: TestTracing;
-beforeAll(async () => {
-  tracing = await setupTestTracing();
-});
-afterAll(() => tracekit.shutdown());
-afterEach(() => tracing.reset());
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function serve(app: any): Promise<string> {
-  const { baseUrl, close } = await listen(app);
-  closers.push(close);
-  return baseUrl;
-}
+const apps = servedApps();
+const serve = (app: any) => apps.serve(app);
 
 /** Waits for the SERVER span with this request ID (it ends when the response finishes). */
 async function serverSpan(requestId: string): Promise<ReadableSpan> {
   for (let i = 0; i < 100; i++) {
-    const found = (await tracing.spans()).find((s) => s.kind === SpanKind.SERVER && s.attributes['tracekit.request_id'] === requestId);
+    const found = (await apps.tracing.spans()).find((s) => s.kind === SpanKind.SERVER && s.attributes['tracekit.request_id'] === requestId);
     if (found) return found;
     await sleep(10);
   }
   throw new Error(`no SERVER span for ${requestId}`);
 }
 
-const traceOf = async (span: ReadableSpan) => (await tracing.spans()).filter((s) => s.traceId === span.traceId);
+const traceOf = async (span: ReadableSpan) => (await apps.tracing.spans()).filter((s) => s.traceId === span.traceId);
 const exceptions = (span: ReadableSpan | undefined) => (span?.events ?? []).filter((e) => e.name === 'exception');
 const get = (url: string, id: string, headers: Record<string, string> = {}) => fetch(url, { headers: { 'x-request-id': id, ...headers } });
 
@@ -256,7 +241,7 @@ describe.each([
     expect(span.attributes['app.user']).toBe('u1');
     expect(calls).toEqual(['request /hooked', 'response 200']);
     await sleep(20);
-    expect((await tracing.spans()).filter((s) => s.attributes['tracekit.request_id'] === 'hooks-2')).toHaveLength(0);
+    expect((await apps.tracing.spans()).filter((s) => s.attributes['tracekit.request_id'] === 'hooks-2')).toHaveLength(0);
   });
 
   it('traces a request once when the middleware is used twice', async () => {
