@@ -45,7 +45,8 @@ export class HttpTransport {
       const secure = url.protocol === 'https:';
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
-      let deadline = Date.now() + timeoutMs;
+      const started = Date.now();
+      let deadline = started + timeoutMs;
       let req: http.ClientRequest | undefined;
       const settle = (err: Error | undefined, answer?: HttpAnswer) => {
         if (settled) return;
@@ -58,7 +59,8 @@ export class HttpTransport {
       };
       const arm = () => {
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => settle(new ExportTimeoutError(`no answer from ${url.origin} within ${timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+        // The time it was given: its own timeout, or less when a flush or shutdown brought the deadline forward.
+        timer = setTimeout(() => settle(new ExportTimeoutError(`no answer from ${url.origin} within ${deadline - started} ms`)), Math.max(0, deadline - Date.now()));
         timer.unref();
       };
       shorten = (at) => {
