@@ -1,4 +1,3 @@
-import { context } from '@opentelemetry/api';
 import { registrationSite, runIn, type CodeLocation } from '@tracekit/core/adapter';
 import { createRequire } from 'node:module';
 import { METHODS } from 'node:http';
@@ -109,21 +108,6 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
   scope.setRoute(routeTemplate(req.baseUrl, req[MOUNTS], route.path));
   scope.setCodeLocation((route as unknown as SitedRoute)[SITE]);
   const child = scope.startHandler(handlerName(route, String(req.method)));
-  // A dropped request's handler "span" is the request's own unsampled one, in the request's
-  // context, which is active already (the middleware's scope.run): runIn does not enter it again,
-  // and there is no handler span to end with the response. An error passed on is still recorded
-  // (tail sampling keeps failed requests).
-  if (child.context === scope.context) {
-    let passed = false;
-    const done = function tracekitDroppedRouteDone(this: unknown, ...args: [unknown?]) {
-      const err = args[0];
-      // As endChild below: only the first call's error counts.
-      if (!passed && err && err !== 'route' && err !== 'router') scope.recordChildError(child.span, err);
-      passed = true;
-      return scope.run(() => next.apply(this, args));
-    };
-    return runIn(child.context, () => original.call(layer, req, res, done));
-  }
   let ended = false;
   const endChild = (err?: unknown) => {
     if (ended) return;
@@ -132,9 +116,12 @@ function handleRoute(layer: LayerLike, route: RouteLike, req: TracedRequest, res
     if (err && err !== 'route' && err !== 'router') scope.recordChildError(child.span, err);
     child.span.end();
   };
-  // The adapter ends the handler span with the response, without listeners of its own.
-  req[HANDLER_END] = endChild;
-  return context.with(child.context, () =>
+  // The adapter ends the handler span with the response, without listeners of its own. A dropped
+  // request's handler "span" is the request's own unsampled one, in the request's context: there
+  // is nothing to end, and runIn does not enter that context again (the middleware's scope.run
+  // did). An error passed on is still recorded (tail sampling keeps failed requests).
+  if (child.context !== scope.context) req[HANDLER_END] = endChild;
+  return runIn(child.context, () =>
     original.call(layer, req, res, function tracekitRouteDone(this: unknown, ...args: [unknown?]) {
       endChild(args[0]);
       return scope.run(() => next.apply(this, args));
