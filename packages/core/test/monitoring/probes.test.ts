@@ -117,7 +117,9 @@ afterEach(async () => {
   if (getClient()) await shutdown();
 });
 
-describe('line probes (child processes, built package)', () => {
+// Each test may wait up to 30 s for whole captures (on a loaded machine the 15 ms read deadline
+// cuts some): the test's own time limit must be longer than those waits.
+describe('line probes (child processes, built package)', { timeout: 45_000 }, () => {
   it('capture at a line of a plain JavaScript file, with a condition, redacted; report every status', async () => {
     running = await project({ 'target.js': TARGET_JS }, 'target.js', [
       { id: 'p-js', location: 'target.js:4', condition: 'user.id == 42', enabled: true },
