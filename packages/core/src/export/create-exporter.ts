@@ -8,6 +8,7 @@ import { FileLogExporter } from './file-log-exporter.js';
 import type { LogExporter } from './log-types.js';
 import { NoopSpanExporter } from './none-exporter.js';
 import { encodeLogs, encodeTraces } from './otlp-encoding.js';
+import { otlpTransformer } from './otlp-transformer.js';
 import { OtlpHttpExporter, type ExportStager } from './otlp-exporter.js';
 import { TracesProtobufStager } from './otlp-protobuf.js';
 import { requestEnded } from './stage-after-request.js';
@@ -57,6 +58,8 @@ export function createExporters(config: ResolvedConfig, meta: ExportMeta, counte
             signal === 'traces' ? SPAN_COUNTERS.spoolDropped : LOG_COUNTERS.spoolDropped,
           )
         : undefined;
+      // Logs and collectors' partial-success answers go through the official serializers: loaded now, not on a request.
+      otlpTransformer();
       const common = {
         protocol: config.protocol,
         compression: config.compression,

@@ -1,9 +1,10 @@
 import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
-import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordData } from './log-types.js';
 import { traceRequestEncoder } from './otlp-json-string.js';
 import { encodeTracesProtobuf, toHrTime } from './otlp-protobuf.js';
+import { otlpTransformer } from './otlp-transformer.js';
 import type { ExportMeta, ReadableSpan } from './types.js';
 import type { OtlpProtocol } from '../types.js';
 
@@ -116,6 +117,7 @@ export function encodeTracesOfficial(spans: readonly ReadableSpan[], exportMeta:
   const meta = encodingMeta(exportMeta);
   const views = new Array<SpanView>(spans.length);
   for (let i = 0; i < spans.length; i++) views[i] = new SpanView(spans[i]!, meta.resource, meta.scope);
+  const { JsonTraceSerializer, ProtobufTraceSerializer } = otlpTransformer();
   const serializer = protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
   return serializer.serializeRequest(views as unknown as TraceInput) ?? new Uint8Array(0);
 }
@@ -139,6 +141,7 @@ export function encodeLogs(records: readonly LogRecordData[], exportMeta: Export
       instrumentationScope: meta.scope,
     };
   });
+  const { JsonLogsSerializer, ProtobufLogsSerializer } = otlpTransformer();
   const serializer = protocol === 'http/json' ? JsonLogsSerializer : ProtobufLogsSerializer;
   return serializer.serializeRequest(views as unknown as LogsInput) ?? new Uint8Array(0);
 }
@@ -147,6 +150,7 @@ export function encodeLogs(records: readonly LogRecordData[], exportMeta: Export
 export function rejectedItems(signal: 'traces' | 'logs', protocol: OtlpProtocol, body: Uint8Array): number {
   if (body.length === 0) return 0;
   try {
+    const { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } = otlpTransformer();
     if (signal === 'traces') {
       const serializer = protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
       return Number(serializer.deserializeResponse(body).partialSuccess?.rejectedSpans ?? 0) || 0;

@@ -4,6 +4,7 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { debug, warnOnce } from '../diag.js';
 import { HttpTransport } from '../export/http-transport.js';
+import { otlpTransformer } from '../export/otlp-transformer.js';
 import type { ExportMeta } from '../export/types.js';
 import type { OtlpCompression, OtlpProtocol } from '../types.js';
 import { VERSION } from '../version.js';
@@ -96,6 +97,8 @@ export class OtlpMetricsExporter implements MetricsExporter {
     private readonly o: OtlpMetricsOptions,
   ) {
     this.url = new URL(o.url);
+    // Protobuf goes through the official serializer: loaded now, at init(), not in an export's timer.
+    if (o.protocol === 'http/protobuf') otlpTransformer();
   }
 
   export(snapshot: MetricsSnapshot): Promise<void> {

@@ -1,15 +1,19 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import type { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { otlpTransformer } from '../export/otlp-transformer.js';
 import type { ExportMeta } from '../export/types.js';
 import type { OtlpProtocol } from '../types.js';
 import type { HistogramCell } from './histogram.js';
+import { metricsRequestJson } from './metrics-json.js';
 import type { GaugeReading } from './runtime.js';
 import { METRIC_HTTP_SERVER_REQUEST_DURATION, METRIC_V8JS_GC_DURATION } from './semconv.js';
 
 /**
- * OTLP metrics bodies, from the official serializers of `@opentelemetry/otlp-transformer`
- * (already a dependency of core, and they run once per export interval, not per request):
- * TraceKit's aggregates are mapped onto the SDK's `ResourceMetrics` data shape here.
+ * OTLP metrics bodies. Protobuf comes from the official serializer of
+ * `@opentelemetry/otlp-transformer` (loaded on first use; it runs once per export interval, not
+ * per request): TraceKit's aggregates are mapped onto the SDK's `ResourceMetrics` data shape
+ * here. OTLP/JSON, which the default file store writes, is TraceKit's own (`metrics-json.ts`),
+ * the same text as the official serializer's, so the default setup never loads the package.
  */
 
 type MetricsInput = Parameters<typeof ProtobufMetricsSerializer.serializeRequest>[0];
@@ -79,11 +83,11 @@ export function toResourceMetrics(s: MetricsSnapshot, meta: ExportMeta): Metrics
 
 /** An `ExportMetricsServiceRequest` body in `protocol`. */
 export function encodeMetrics(s: MetricsSnapshot, meta: ExportMeta, protocol: OtlpProtocol): Uint8Array {
-  const input = toResourceMetrics(s, meta);
-  return protocol === 'http/json' ? JsonMetricsSerializer.serializeRequest(input)! : ProtobufMetricsSerializer.serializeRequest(input)!;
+  if (protocol === 'http/json') return Buffer.from(metricsRequestJson(s, meta), 'utf8');
+  return otlpTransformer().ProtobufMetricsSerializer.serializeRequest(toResourceMetrics(s, meta))!;
 }
 
 /** One OTLP/JSON line of the file store (`.tracekit/metrics.jsonl`). */
 export function metricsJsonLine(s: MetricsSnapshot, meta: ExportMeta): string {
-  return Buffer.from(JsonMetricsSerializer.serializeRequest(toResourceMetrics(s, meta))!).toString('utf8');
+  return metricsRequestJson(s, meta);
 }
