@@ -99,6 +99,11 @@ const DROP_REPORT_INTERVAL_MS = 1000;
  * second at most with `TRACEKIT_DEBUG=1`); batches leave on a timer or when a batch is full,
  * one export at a time.
  */
+/** Items not ready for staging a pass looks past before it stops (the batch stages them anyway). */
+const MAX_SKIPPED = 256;
+
+const always = (): boolean => true;
+
 export class BatchProcessor<T> {
   private readonly queue: ChunkQueue<T>;
   private timer: NodeJS.Timeout | undefined;
@@ -111,6 +116,7 @@ export class BatchProcessor<T> {
   private staged = 0;
   private stagingScheduled = false;
   private readonly staging: boolean;
+  private readonly readyToStage: ((item: T) => boolean) | undefined;
 
   constructor(
     private readonly exporter: BatchExporter<T>,
@@ -122,6 +128,7 @@ export class BatchProcessor<T> {
     for (const key of Object.values(names)) counters[key] ??= 0;
     this.queue = new ChunkQueue<T>(options.maxBatchSize);
     this.staging = typeof exporter.stage === 'function' && typeof exporter.flushStaged === 'function';
+    this.readyToStage = exporter.canStage ? (item: T) => exporter.canStage!(item) : undefined;
   }
 
   /** Items waiting: queued, or staged and not yet written. */
@@ -164,11 +171,14 @@ export class BatchProcessor<T> {
   /** Stages queued items (those that may be, or `all`) until the staged batch is full. */
   private stageReady(all: boolean): void {
     const exporter = this.exporter;
-    const ready = all || !exporter.canStage ? () => true : (item: T) => exporter.canStage!(item);
+    const canStage = all ? undefined : this.readyToStage;
     for (;;) {
       const room = this.options.maxBatchSize - this.staged;
       if (room <= 0) return;
-      const items = this.queue.takeWhile(ready, room);
+      // An item that may not be staged yet (a span of a request still running) keeps its place
+      // without holding back the ready ones behind it: they are staged now and let go, not kept
+      // until that request ends or the batch is due.
+      const items = canStage ? this.queue.takeReady(canStage, room, MAX_SKIPPED) : this.queue.takeWhile(always, room);
       if (items.length === 0) return;
       this.prepareAll(items);
       try {
@@ -178,6 +188,8 @@ export class BatchProcessor<T> {
         this.counters[this.names.failures]!++;
         debug(`staging items for export failed: ${String(e)}`);
       }
+      // Fewer than there was room for: nothing else is ready (a new scan would only look at the same waiting items again).
+      if (canStage && items.length < room) return;
     }
   }
 

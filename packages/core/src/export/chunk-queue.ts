@@ -61,6 +61,57 @@ export class ChunkQueue<T> {
     return out;
   }
 
+  /**
+   * Takes the items `ready` holds for, oldest first (at most `max`); the others keep their
+   * place at the front, in order. Looks at no more than `maxSkipped` items that are not ready,
+   * so items stuck at the front cost a bounded scan per call.
+   */
+  takeReady(ready: (item: T) => boolean, max: number, maxSkipped: number): T[] {
+    const out: T[] = [];
+    let skipped: T[] | undefined;
+    while (out.length < max && (skipped === undefined || skipped.length < maxSkipped)) {
+      const first = this.chunks[0];
+      if (!first) break;
+      if (this.head >= first.length) {
+        this.chunks.shift();
+        this.head = 0;
+        continue;
+      }
+      const item = first[this.head] as T;
+      (first as Array<T | undefined>)[this.head] = undefined;
+      this.head++;
+      this.size--;
+      if (ready(item)) out.push(item);
+      else if (maxSkipped > 0) (skipped ??= []).push(item);
+      else {
+        this.putBack([item]);
+        break;
+      }
+    }
+    const first = this.chunks[0];
+    if (first && this.head >= first.length) {
+      this.chunks.shift();
+      this.head = 0;
+    }
+    if (skipped !== undefined) this.putBack(skipped);
+    return out;
+  }
+
+  /** Puts items taken from the front back there, in their order. */
+  private putBack(items: T[]): void {
+    const first = this.chunks[0];
+    if (first && this.head >= items.length) {
+      // Into the emptied slots just before the head.
+      this.head -= items.length;
+      for (let i = 0; i < items.length; i++) first[this.head + i] = items[i]!;
+    } else {
+      if (first && this.head > 0) this.chunks[0] = first.slice(this.head);
+      this.head = 0;
+      this.chunks.unshift(items);
+    }
+    this.size += items.length;
+  }
+
   clear(): void {
     this.chunks = [];
     this.size = 0;
