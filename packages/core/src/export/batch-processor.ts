@@ -69,7 +69,15 @@ export interface BatchExporter<T> {
   stage?(items: T[]): void;
   /** Whether an item may be staged yet (the file store waits for the item's request to end). */
   canStage?(item: T): boolean;
-  /** Writes what was staged, as one batch. */
+  /**
+   * Closes the batch being staged; it is sent before anything staged later. The pipeline seals
+   * a full batch while an export is still in flight (a slow or unreachable endpoint), so that
+   * the items behind it are encoded and let go too, instead of waiting in the queue as objects
+   * (which the young generation then copies and grows for). Returns false when there was
+   * nothing to seal.
+   */
+  sealStaged?(): boolean;
+  /** Writes the oldest sealed batch, or else what was staged, as one batch. */
   flushStaged?(deadline?: number): Promise<void>;
   /** The same, synchronously. */
   flushStagedSync?(): void;
@@ -116,6 +124,9 @@ export class BatchProcessor<T> {
   private staged = 0;
   private stagingScheduled = false;
   private readonly staging: boolean;
+  /** Item counts of the sealed batches (BatchExporter.sealStaged), oldest first, and their sum. */
+  private readonly sealed: number[] = [];
+  private sealedTotal = 0;
   private readonly readyToStage: ((item: T) => boolean) | undefined;
 
   constructor(
@@ -133,12 +144,12 @@ export class BatchProcessor<T> {
 
   /** Items waiting: queued, or staged and not yet written. */
   get queueSize(): number {
-    return this.queue.length + this.staged;
+    return this.queue.length + this.staged + this.sealedTotal;
   }
 
   /** True while items are queued or staged, or a batch is being exported. */
   get busy(): boolean {
-    return this.queue.length > 0 || this.staged > 0 || this.inFlight !== undefined;
+    return this.queue.length > 0 || this.staged > 0 || this.sealedTotal > 0 || this.inFlight !== undefined;
   }
 
   /** The SpanSink interface: a span ended. */
@@ -148,7 +159,7 @@ export class BatchProcessor<T> {
 
   add(item: T): void {
     this.counters[this.names.received]!++;
-    if (this.closed || this.queue.length + this.staged >= this.options.maxQueueSize) {
+    if (this.closed || this.queue.length + this.staged + this.sealedTotal >= this.options.maxQueueSize) {
       this.counters[this.names.dropped]!++;
       this.reportDrop();
       return;
@@ -158,7 +169,7 @@ export class BatchProcessor<T> {
       this.stagingScheduled = true;
       setImmediate(this.stagePass);
     }
-    if (this.queue.length + this.staged >= this.options.maxBatchSize) this.scheduleNow();
+    if (this.queue.length + this.staged + this.sealedTotal >= this.options.maxBatchSize) this.scheduleNow();
     else if (this.timer === undefined) this.scheduleLater();
   }
 
@@ -174,7 +185,12 @@ export class BatchProcessor<T> {
     const canStage = all ? undefined : this.readyToStage;
     for (;;) {
       const room = this.options.maxBatchSize - this.staged;
-      if (room <= 0) return;
+      if (room <= 0) {
+        // The batch being staged is full and not sent yet: seal it and stage on into the next.
+        if (this.queue.length === 0 || !this.exporter.sealStaged) return;
+        this.seal();
+        continue;
+      }
       // An item that may not be staged yet (a span of a request still running) keeps its place
       // without holding back the ready ones behind it: they are staged now and let go, not kept
       // until that request ends or the batch is due.
@@ -191,6 +207,35 @@ export class BatchProcessor<T> {
       // Fewer than there was room for: nothing else is ready (a new scan would only look at the same waiting items again).
       if (canStage && items.length < room) return;
     }
+  }
+
+  private seal(): void {
+    const count = this.staged;
+    this.staged = 0;
+    let sealed = false;
+    try {
+      sealed = this.exporter.sealStaged!();
+    } catch (e) {
+      this.counters[this.names.failures]!++;
+      debug(`sealing a staged batch failed: ${String(e)}`);
+      return;
+    }
+    if (sealed) {
+      this.sealed.push(count);
+      this.sealedTotal += count;
+    } else this.counters[this.names.exported]! += count;
+  }
+
+  /** The item count of the batch the exporter's next `flushStaged` writes: the oldest sealed one, else the one being staged. */
+  private takeStagedBatch(): number {
+    const sealed = this.sealed.shift();
+    if (sealed !== undefined) {
+      this.sealedTotal -= sealed;
+      return sealed;
+    }
+    const count = this.staged;
+    this.staged = 0;
+    return count;
   }
 
   private reportDrop(): void {
@@ -212,7 +257,8 @@ export class BatchProcessor<T> {
   private scheduleLater(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.exportNext();
+      // An export in flight reschedules when it ends.
+      if (!this.inFlight) void this.exportNext();
     }, this.options.batchDelayMs);
     this.timer.unref();
   }
@@ -222,7 +268,10 @@ export class BatchProcessor<T> {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.exportNext();
+      // Not chained onto an export in flight: that one schedules the next batch when it ends.
+      // (Chaining here added a callback per event-loop turn for as long as a slow endpoint
+      // kept the export in flight.)
+      if (!this.inFlight) void this.exportNext();
     });
   }
 
@@ -245,7 +294,7 @@ export class BatchProcessor<T> {
   /** Exports one batch, after the one in flight. */
   private exportNext(deadline?: number): Promise<void> {
     if (this.inFlight) return this.inFlight.then(() => this.exportNext(deadline));
-    if (this.queue.length === 0 && this.staged === 0) return Promise.resolve();
+    if (this.queue.length === 0 && this.staged === 0 && this.sealedTotal === 0) return Promise.resolve();
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -253,10 +302,10 @@ export class BatchProcessor<T> {
     let count: number;
     let run: Promise<void>;
     if (this.staging) {
-      // The batch is due: whatever is queued joins it now, its request ended or not.
-      this.stageReady(true);
-      count = this.staged;
-      this.staged = 0;
+      // The batch is due: whatever is queued joins it now, its request ended or not (unless
+      // sealed batches are older: they go first).
+      if (this.sealed.length === 0) this.stageReady(true);
+      count = this.takeStagedBatch();
       try {
         run = this.exporter.flushStaged!(deadline);
       } catch (e) {
@@ -284,7 +333,7 @@ export class BatchProcessor<T> {
     );
     this.inFlight = counted.finally(() => {
       this.inFlight = undefined;
-      const waiting = this.queue.length + this.staged;
+      const waiting = this.queue.length + this.staged + this.sealedTotal;
       if (waiting >= this.options.maxBatchSize) this.scheduleNow();
       else if (waiting > 0 && this.timer === undefined) this.scheduleLater();
     });
@@ -316,7 +365,7 @@ export class BatchProcessor<T> {
       while (this.busy && Date.now() < deadline) {
         await Promise.race([this.inFlight ?? this.exportNext(networkDeadline), expired]);
       }
-      if (this.queue.length > 0 || this.staged > 0) this.flushSync(false);
+      if (this.queue.length > 0 || this.staged > 0 || this.sealedTotal > 0) this.flushSync(false);
     } finally {
       clearTimeout(keepAlive);
       expire();
@@ -330,10 +379,9 @@ export class BatchProcessor<T> {
    */
   flushSync(exiting = true): void {
     if (this.staging && this.exporter.flushStagedSync) {
-      while (this.queue.length > 0 || this.staged > 0) {
-        this.stageReady(true);
-        const count = this.staged;
-        this.staged = 0;
+      while (this.queue.length > 0 || this.staged > 0 || this.sealed.length > 0) {
+        if (this.sealed.length === 0) this.stageReady(true);
+        const count = this.takeStagedBatch();
         try {
           if (count > 0) this.exporter.flushStagedSync();
           this.counters[this.names.exported]! += count;

@@ -81,6 +81,8 @@ export class JsonlFile {
 export class FileSpanExporter implements SpanExporter {
   private readonly out: JsonlFile;
   private readonly encode: LineEncoder;
+  /** Lines sealed while a write was in flight (BatchExporter.sealStaged), oldest first. */
+  private readonly sealed: Buffer[] = [];
 
   constructor(file: string, options: JsonlFileOptions, meta: ExportMeta) {
     this.out = new JsonlFile(file, options);
@@ -116,9 +118,17 @@ export class FileSpanExporter implements SpanExporter {
     this.encode.stage(spans);
   }
 
-  /** Writes the staged line (one batch). */
-  flushStaged(): Promise<void> {
+  /** Closes the line being staged; the next {@link flushStaged} writes it before anything staged later. */
+  sealStaged(): boolean {
     const line = this.encode.finish();
+    if (line === undefined) return false;
+    this.sealed.push(line);
+    return true;
+  }
+
+  /** Writes the oldest sealed line, or else the staged one (one batch). */
+  flushStaged(): Promise<void> {
+    const line = this.sealed.shift() ?? this.encode.finish();
     if (line === undefined) return Promise.resolve();
     const written = this.out.append(line);
     written.then(
@@ -130,7 +140,7 @@ export class FileSpanExporter implements SpanExporter {
 
   /** The same, synchronously (the process's `exit` event, a flush past its deadline). */
   flushStagedSync(): void {
-    const line = this.encode.finish();
+    const line = this.sealed.shift() ?? this.encode.finish();
     if (line === undefined) return;
     this.out.appendSync(line);
     this.encode.recycle(line);

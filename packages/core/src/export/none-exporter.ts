@@ -20,6 +20,10 @@ export class NoopSpanExporter implements SpanExporter {
 
   stage(): void {}
 
+  sealStaged(): boolean {
+    return true;
+  }
+
   flushStaged(): Promise<void> {
     return Promise.resolve();
   }

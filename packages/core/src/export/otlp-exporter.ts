@@ -91,6 +91,7 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
   /** With a stager (see `OtlpExporterOptions.stager`), the batch processor stages items here as they are ready. */
   readonly stage?: (items: T[]) => void;
   readonly canStage?: (item: T) => boolean;
+  readonly sealStaged?: () => boolean;
   readonly flushStaged?: (deadline?: number) => Promise<void>;
   readonly flushStagedSync?: () => void;
 
@@ -103,13 +104,20 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
     if (stager) {
       this.stage = (items) => stager.stage(items);
       if (stager.canStage) this.canStage = (item) => stager.canStage!(item);
-      this.flushStaged = (deadline) => {
+      // Batches sealed while an export was in flight (BatchExporter.sealStaged), oldest first.
+      const sealed: Array<{ body: Uint8Array; count: number }> = [];
+      this.sealStaged = () => {
         const batch = stager.finish();
+        if (batch) sealed.push(batch);
+        return batch !== undefined;
+      };
+      this.flushStaged = (deadline) => {
+        const batch = sealed.shift() ?? stager.finish();
         return batch ? this.send({ items: undefined, encoded: batch.body, body: undefined, count: batch.count }, deadline) : Promise.resolve();
       };
       // The process's `exit` event (or a flush past its deadline): spooled synchronously, as `exportSync` does.
       this.flushStagedSync = () => {
-        const batch = stager.finish();
+        const batch = sealed.shift() ?? stager.finish();
         if (!batch) return;
         this.spoolSync({ items: undefined, encoded: batch.body, body: undefined, count: batch.count });
         throw new ExportNotDeliveredError('spooled at exit');
