@@ -1,7 +1,9 @@
 // Memory with the OTLP collector down: a traced Fastify server exports over OTLP/HTTP to a port
 // where nothing listens, under a fixed load, for 60 s (--seconds). The queue bound drops and
 // counts what the exporter cannot take, and the spool bounds its bytes on disk, so the server's
-// RSS must stay flat. Prints RSS every 5 s and the spool's size on disk.
+// RSS must stay flat. Prints RSS every 5 s, the spool's size on disk, and V8's young and old
+// generations (bench/lib/heap-report.cjs, preloaded into the server): RSS that steps up with the
+// young generation is V8 sizing its semi-spaces to what survives scavenges, not a leak.
 //
 //   node bench/otlp-down.mjs [--seconds 60] [--rate 4000] [--framework fastify]
 import { spawn } from 'node:child_process';
@@ -32,10 +34,10 @@ const deadPort = await new Promise((resolve) => {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-otlp-down-'));
 const file = fs.readdirSync(path.join(here, 'servers')).find((f) => f.startsWith(`${framework}-tracekit.`));
-const child = spawn(process.execPath, [path.join(here, 'servers', file)], {
+const child = spawn(process.execPath, ['--require', path.join(here, 'lib', 'heap-report.cjs'), path.join(here, 'servers', file)], {
   cwd: dir,
   env: { ...process.env, PORT: '0', TRACEKIT_EXPORTER: 'otlp', TRACEKIT_ENDPOINT: `http://127.0.0.1:${deadPort}` },
-  stdio: ['ignore', 'pipe', 'ignore'],
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
 const port = await new Promise((resolve, reject) => {
   let out = '';
@@ -45,6 +47,14 @@ const port = await new Promise((resolve, reject) => {
     if (m) resolve(Number(m[1]));
   });
   child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+});
+
+let heap = '';
+let stderrTail = '';
+child.stderr.on('data', (c) => {
+  stderrTail = (stderrTail + c).slice(-4096);
+  const lines = stderrTail.split('\n').filter((l) => l.startsWith('heap '));
+  if (lines.length > 0) heap = lines.at(-1).slice(5);
 });
 
 const rssMb = () => {
@@ -76,9 +86,9 @@ const load = new Promise((resolve, reject) => {
 });
 const t0 = Date.now();
 const timer = setInterval(() => {
-  const s = { t: Math.round((Date.now() - t0) / 1000), rssMb: Number(rssMb().toFixed(1)), storeBytes: duBytes(dir) };
+  const s = { t: Math.round((Date.now() - t0) / 1000), rssMb: Number(rssMb().toFixed(1)), storeBytes: duBytes(dir), heap };
   samples.push(s);
-  process.stderr.write(`${String(s.t).padStart(3)} s  RSS ${s.rssMb} MB  store on disk ${(s.storeBytes / 1024 / 1024).toFixed(1)} MB\n`);
+  process.stderr.write(`${String(s.t).padStart(3)} s  RSS ${s.rssMb} MB  store on disk ${(s.storeBytes / 1024 / 1024).toFixed(1)} MB  ${heap}\n`);
 }, 5000);
 const res = await load;
 clearInterval(timer);
