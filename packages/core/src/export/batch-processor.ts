@@ -101,17 +101,17 @@ const SPOOL_RESERVE_MS = 250;
 /** How often, at most, debug mode reports drops after the first warning. */
 const DROP_REPORT_INTERVAL_MS = 1000;
 
+/** Items not ready for staging a pass looks past before it stops (the batch stages them anyway). */
+const MAX_SKIPPED = 256;
+
+const always = (): boolean => true;
+
 /**
  * The bounded queue between the request path and an exporter, for spans and log records alike.
  * `add` only pushes (or drops and counts, when full: one line on stderr the first time, one a
  * second at most with `TRACEKIT_DEBUG=1`); batches leave on a timer or when a batch is full,
  * one export at a time.
  */
-/** Items not ready for staging a pass looks past before it stops (the batch stages them anyway). */
-const MAX_SKIPPED = 256;
-
-const always = (): boolean => true;
-
 export class BatchProcessor<T> {
   private readonly queue: ChunkQueue<T>;
   private timer: NodeJS.Timeout | undefined;
