@@ -36,35 +36,13 @@ export class ChunkQueue<T> {
 
   /** Takes items from the front, oldest first, while `ready` holds for them (at most `max`). */
   takeWhile(ready: (item: T) => boolean, max: number): T[] {
-    const out: T[] = [];
-    while (out.length < max) {
-      const first = this.chunks[0];
-      if (!first) break;
-      if (this.head >= first.length) {
-        this.chunks.shift();
-        this.head = 0;
-        continue;
-      }
-      const item = first[this.head] as T;
-      if (!ready(item)) break;
-      out.push(item);
-      // The taken slot is cleared so the item can be collected now.
-      (first as Array<T | undefined>)[this.head] = undefined;
-      this.head++;
-      this.size--;
-    }
-    const first = this.chunks[0];
-    if (first && this.head >= first.length) {
-      this.chunks.shift();
-      this.head = 0;
-    }
-    return out;
+    return this.takeReady(ready, max, 0);
   }
 
   /**
    * Takes the items `ready` holds for, oldest first (at most `max`); the others keep their
    * place at the front, in order. Looks at no more than `maxSkipped` items that are not ready,
-   * so items stuck at the front cost a bounded scan per call.
+   * so items stuck at the front cost a bounded scan per call; with 0 it stops at the first one.
    */
   takeReady(ready: (item: T) => boolean, max: number, maxSkipped: number): T[] {
     const out: T[] = [];

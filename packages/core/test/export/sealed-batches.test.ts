@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { init, shutdown, type TracekitClient } from '../../src/adapter-api.js';
 import { FileSpanExporter } from '../../src/export/file-exporter.js';
 import type { ReadableSpan } from '../../src/export/types.js';
 import { startReceiver, type Receiver } from './helpers.js';
+import { collectedCount as collected } from '../helpers/collected.js';
 
 // While one batch is in flight to a slow collector, the spans behind it used to wait in the
 // queue as objects (only one more batch was staged), so every young-generation collection copied
@@ -15,23 +14,12 @@ import { startReceiver, type Receiver } from './helpers.js';
 // RSS grew by 80 MB in a minute (docs/performance.md, round 7). Now full batches are sealed and
 // staging goes on: the spans are encoded and let go, and the batches leave in order.
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
 let receiver: Receiver | undefined;
 afterEach(async () => {
   await shutdown();
   await receiver?.close();
   receiver = undefined;
 });
-
-async function collected(refs: WeakRef<object>[]): Promise<number> {
-  for (let i = 0; i < 20 && refs.some((r) => r.deref() !== undefined); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    gc();
-  }
-  return refs.filter((r) => r.deref() === undefined).length;
-}
 
 function endSpans(client: TracekitClient, from: number, n: number): { ids: string[]; refs: WeakRef<object>[] } {
   const ids: string[] = [];

@@ -3,36 +3,24 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { context, trace, type Context } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { init, shutdown } from '../../src/client.js';
 import { getRequestId, getTraceId } from '../../src/tracing/manual.js';
 import * as tracekit from '../../../express/src/index.js';
+import { collected } from '../helpers/collected.js';
 
 // A keep-alive socket's timeout is created during the response, in the request's async context,
 // and keeps that context until the next request on the socket: any timer or callback made during
 // a request does the same. Once the request's spans went to the store, that context must not
 // keep them (and the request's attributes) alive; what outlives the request still has its IDs.
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-released-'));
 afterAll(async () => {
   await shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  for (let i = 0; i < 20 && ref.deref() !== undefined; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    gc();
-  }
-  return ref.deref() === undefined;
-}
 
 /** Serves one `GET /orders/7` from the app on loopback, checks its answer, closes the server. */
 async function requestOnce(app: express.Express): Promise<Response> {

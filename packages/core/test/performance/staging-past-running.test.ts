@@ -3,36 +3,24 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { init, shutdown } from '../../src/client.js';
 import { setMetadata, startSpan } from '../../src/tracing/manual.js';
 import * as tracekit from '../../../express/src/index.js';
+import { collected } from '../helpers/collected.js';
 
 // The file store encodes a span once its request has ended (late metadata still reaches it).
 // A span of a request that is still running (a long poll, a stream, a slow upload) used to hold
 // back every span queued behind it, which then waited for that request's end or for the batch
 // (and was promoted to the old generation on the way). Now the ready ones go past it.
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracekit-staging-'));
 afterAll(async () => {
   await shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  for (let i = 0; i < 20 && ref.deref() !== undefined; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    gc();
-  }
-  return ref.deref() === undefined;
-}
 
 describe('staging spans while another request is still running', () => {
   it("stages a finished request's spans past a running request's ended child span; the running one still gets its late metadata", async () => {
