@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { AttributeValue, Attributes, HrTime } from '@opentelemetry/api';
 import type { ExportMeta } from '../export/types.js';
 import type { MetricsSnapshot } from './otlp-metrics.js';
 import { METRIC_HTTP_SERVER_REQUEST_DURATION, METRIC_V8JS_GC_DURATION } from './semconv.js';
@@ -39,11 +39,16 @@ function keyValues(attributes: Attributes): Array<{ key: string; value: AnyValue
   return Object.keys(attributes).map((key) => ({ key, value: anyValue(attributes[key]) }));
 }
 
-/** Unix nanoseconds of a millisecond time, as the official encoder writes them (from whole seconds and nanoseconds). */
-function nanos(ms: number): string {
+/** A millisecond time as OpenTelemetry's `[seconds, nanoseconds]`, to the microsecond. */
+export function hrTime(ms: number): HrTime {
   const whole = Math.floor(ms);
   const seconds = Math.floor(whole / 1000);
-  const ns = (whole - seconds * 1000) * 1e6 + Math.round((ms - whole) * 1e3) * 1e3;
+  return [seconds, (whole - seconds * 1000) * 1e6 + Math.round((ms - whole) * 1e3) * 1e3];
+}
+
+/** Unix nanoseconds of a millisecond time, as the official encoder writes them (from {@link hrTime}). */
+function nanos(ms: number): string {
+  const [seconds, ns] = hrTime(ms);
   return (BigInt(seconds) * 1_000_000_000n + BigInt(Math.trunc(ns))).toString();
 }
 

@@ -4,7 +4,7 @@ import { otlpTransformer } from '../export/otlp-transformer.js';
 import type { ExportMeta } from '../export/types.js';
 import type { OtlpProtocol } from '../types.js';
 import type { HistogramCell } from './histogram.js';
-import { metricsRequestJson } from './metrics-json.js';
+import { hrTime as hr, metricsRequestJson } from './metrics-json.js';
 import type { GaugeReading } from './runtime.js';
 import { METRIC_HTTP_SERVER_REQUEST_DURATION, METRIC_V8JS_GC_DURATION } from './semconv.js';
 
@@ -31,12 +31,6 @@ export interface MetricsSnapshot {
   http: Array<{ attributes: Attributes; histogram: HistogramCell }>;
   gc: Array<{ attributes: Attributes; histogram: HistogramCell }>;
   gauges: GaugeReading[];
-}
-
-function hr(ms: number): HrTime {
-  const whole = Math.floor(ms);
-  const seconds = Math.floor(whole / 1000);
-  return [seconds, (whole - seconds * 1000) * 1e6 + Math.round((ms - whole) * 1e3) * 1e3];
 }
 
 function histogramMetric(name: string, description: string, series: MetricsSnapshot['http'], start: HrTime, end: HrTime) {
