@@ -8,7 +8,8 @@ import { otlpTransformer } from '../export/otlp-transformer.js';
 import type { ExportMeta } from '../export/types.js';
 import type { OtlpCompression, OtlpProtocol } from '../types.js';
 import { VERSION } from '../version.js';
-import { encodeMetrics, metricsJsonLine, type MetricsSnapshot } from './otlp-metrics.js';
+import { metricsRequestJson } from './metrics-json.js';
+import { encodeMetrics, type MetricsSnapshot } from './otlp-metrics.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -37,7 +38,7 @@ export class FileMetricsExporter implements MetricsExporter {
   ) {}
 
   export(snapshot: MetricsSnapshot): Promise<void> {
-    const line = `${metricsJsonLine(snapshot, this.meta)}\n`;
+    const line = `${metricsRequestJson(snapshot, this.meta)}\n`;
     this.chain = this.chain.then(async () => {
       try {
         await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
@@ -52,7 +53,7 @@ export class FileMetricsExporter implements MetricsExporter {
 
   exportSync(snapshot: MetricsSnapshot): void {
     try {
-      const line = `${metricsJsonLine(snapshot, this.meta)}\n`;
+      const line = `${metricsRequestJson(snapshot, this.meta)}\n`;
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.appendFileSync(this.file, line);
     } catch (err) {

@@ -22,6 +22,9 @@ type AnyValue =
   | { arrayValue: { values: AnyValue[] } }
   | Record<string, never>;
 
+// Not `export/otlp-json.ts`'s `toAnyValue`: that one writes 64-bit integers as strings (the
+// trace store's form), while the metrics lines keep what the official serializer wrote for them
+// (integers as numbers, a missing array element as `{}`), so existing readers see the same text.
 function anyValue(value: AttributeValue | undefined): AnyValue {
   switch (typeof value) {
     case 'string':

@@ -80,8 +80,3 @@ export function encodeMetrics(s: MetricsSnapshot, meta: ExportMeta, protocol: Ot
   if (protocol === 'http/json') return Buffer.from(metricsRequestJson(s, meta), 'utf8');
   return otlpTransformer().ProtobufMetricsSerializer.serializeRequest(toResourceMetrics(s, meta))!;
 }
-
-/** One OTLP/JSON line of the file store (`.tracekit/metrics.jsonl`). */
-export function metricsJsonLine(s: MetricsSnapshot, meta: ExportMeta): string {
-  return metricsRequestJson(s, meta);
-}
