@@ -1,4 +1,5 @@
 import { debug, isDebug, warnOnce } from '../diag.js';
+import { nowMs } from '../tracing/time.js';
 import { ChunkQueue } from './chunk-queue.js';
 
 /** Counters the pipeline keeps (the names differ per signal; see {@link CounterNames}). */
@@ -67,8 +68,6 @@ export interface BatchExporter<T> {
    * into the old generation while their batch fills (docs/performance.md).
    */
   stage?(items: T[]): void;
-  /** Whether an item may be staged yet (the file store waits for the item's request to end). */
-  canStage?(item: T): boolean;
   /**
    * Closes the batch being staged; it is sent before anything staged later. The pipeline seals
    * a full batch while an export is still in flight (a slow or unreachable endpoint), so that
@@ -95,14 +94,26 @@ export interface BatchOptions {
 /** Applied to each item, off the request path, just before it is exported (metadata, redaction). */
 export type Preparer<T> = (item: T) => void;
 
+/**
+ * Whether a queued item should wait before it is prepared and exported (a span whose request
+ * is still running: stage-after-request.ts). `now` is read once per pass.
+ */
+export type WaitPolicy<T> = (item: T, now: number) => boolean;
+
 /** Of a flush's time, what is kept back from the network for writing undelivered batches to disk. */
 const SPOOL_RESERVE_MS = 250;
 
 /** How often, at most, debug mode reports drops after the first warning. */
 const DROP_REPORT_INTERVAL_MS = 1000;
 
-/** Items not ready for staging a pass looks past before it stops (the batch stages them anyway). */
+/** Waiting items a pass looks past before it stops (they are looked at again by the next pass). */
 const MAX_SKIPPED = 256;
+
+/**
+ * Waiting items leave with the next batch anyway once the queue is this full (a fraction of
+ * `maxQueueSize`): long requests with many ended spans must not make new spans drop.
+ */
+const WAIT_UNTIL_QUEUE_FRACTION = 0.5;
 
 const always = (): boolean => true;
 
@@ -127,19 +138,34 @@ export class BatchProcessor<T> {
   /** Item counts of the sealed batches (BatchExporter.sealStaged), oldest first, and their sum. */
   private readonly sealed: number[] = [];
   private sealedTotal = 0;
-  private readonly readyToStage: ((item: T) => boolean) | undefined;
 
+  /**
+   * `waits`: items that should wait before they are prepared (spans of a request still
+   * running). They keep their place while the items behind them go on, and leave when the
+   * policy lets them, when the queue is half full, or with a flush.
+   */
   constructor(
     private readonly exporter: BatchExporter<T>,
     private readonly options: BatchOptions,
     private readonly counters: PipelineCounters,
     private readonly prepare: Preparer<T>,
     private readonly names: CounterNames = SPAN_COUNTERS,
+    private readonly waits?: WaitPolicy<T>,
   ) {
     for (const key of Object.values(names)) counters[key] ??= 0;
     this.queue = new ChunkQueue<T>(options.maxBatchSize);
     this.staging = typeof exporter.stage === 'function' && typeof exporter.flushStaged === 'function';
-    this.readyToStage = exporter.canStage ? (item: T) => exporter.canStage!(item) : undefined;
+  }
+
+  /**
+   * What may leave the queue now: everything (`all`: a flush, or a queue too full to keep
+   * waiting items), else the items the wait policy lets go; undefined means everything.
+   */
+  private readyNow(all: boolean): ((item: T) => boolean) | undefined {
+    const waits = this.waits;
+    if (all || waits === undefined || this.queue.length >= this.options.maxQueueSize * WAIT_UNTIL_QUEUE_FRACTION) return undefined;
+    const now = nowMs();
+    return (item) => !waits(item, now);
   }
 
   /** Items waiting: queued, or staged and not yet written. */
@@ -179,10 +205,10 @@ export class BatchProcessor<T> {
     this.stageReady(false);
   };
 
-  /** Stages queued items (those that may be, or `all`) until the staged batch is full. */
+  /** Stages queued items (those that need not wait, or `all`) until the staged batch is full. */
   private stageReady(all: boolean): void {
     const exporter = this.exporter;
-    const canStage = all ? undefined : this.readyToStage;
+    const ready = this.readyNow(all);
     for (;;) {
       const room = this.options.maxBatchSize - this.staged;
       if (room <= 0) {
@@ -194,7 +220,7 @@ export class BatchProcessor<T> {
       // An item that may not be staged yet (a span of a request still running) keeps its place
       // without holding back the ready ones behind it: they are staged now and let go, not kept
       // until that request ends or the batch is due.
-      const items = canStage ? this.queue.takeReady(canStage, room, MAX_SKIPPED) : this.queue.takeWhile(always, room);
+      const items = ready ? this.queue.takeReady(ready, room, MAX_SKIPPED) : this.queue.takeWhile(always, room);
       if (items.length === 0) return;
       this.prepareAll(items);
       try {
@@ -205,7 +231,7 @@ export class BatchProcessor<T> {
         debug(`staging items for export failed: ${String(e)}`);
       }
       // Fewer than there was room for: nothing else is ready (a new scan would only look at the same waiting items again).
-      if (canStage && items.length < room) return;
+      if (ready && items.length < room) return;
     }
   }
 
@@ -275,8 +301,10 @@ export class BatchProcessor<T> {
     });
   }
 
-  private take(): T[] {
-    const batch = this.queue.take();
+  /** The oldest batch of what may leave now (see {@link readyNow}), prepared. */
+  private take(all: boolean): T[] {
+    const ready = this.readyNow(all);
+    const batch = ready ? this.queue.takeReady(ready, this.options.maxBatchSize, MAX_SKIPPED) : this.queue.take();
     this.prepareAll(batch);
     return batch;
   }
@@ -291,9 +319,12 @@ export class BatchProcessor<T> {
     }
   }
 
-  /** Exports one batch, after the one in flight. */
-  private exportNext(deadline?: number): Promise<void> {
-    if (this.inFlight) return this.inFlight.then(() => this.exportNext(deadline));
+  /**
+   * Exports one batch, after the one in flight. `all` (a flush): everything queued may go,
+   * also items that would still wait for their request (see {@link readyNow}).
+   */
+  private exportNext(deadline?: number, all = false): Promise<void> {
+    if (this.inFlight) return this.inFlight.then(() => this.exportNext(deadline, all));
     if (this.queue.length === 0 && this.staged === 0 && this.sealedTotal === 0) return Promise.resolve();
     if (this.timer) {
       clearTimeout(this.timer);
@@ -302,9 +333,9 @@ export class BatchProcessor<T> {
     let count: number;
     let run: Promise<void>;
     if (this.staging) {
-      // The batch is due: whatever is queued joins it now, its request ended or not (unless
-      // sealed batches are older: they go first).
-      if (this.sealed.length === 0) this.stageReady(true);
+      // The batch is due: what may leave joins it now (unless sealed batches are older: they go first).
+      if (this.sealed.length === 0) this.stageReady(all);
+      if (this.sealed.length === 0 && this.staged === 0) return this.nothingDue();
       count = this.takeStagedBatch();
       try {
         run = this.exporter.flushStaged!(deadline);
@@ -312,7 +343,8 @@ export class BatchProcessor<T> {
         run = Promise.reject(e);
       }
     } else {
-      const batch = this.take();
+      const batch = this.take(all);
+      if (batch.length === 0) return this.nothingDue();
       count = batch.length;
       try {
         run = this.exporter.export(batch, deadline);
@@ -340,6 +372,12 @@ export class BatchProcessor<T> {
     return this.inFlight;
   }
 
+  /** A batch fell due while every queued item waits for its request: look again after the batch delay. */
+  private nothingDue(): Promise<void> {
+    if (this.queue.length > 0 && this.timer === undefined) this.scheduleLater();
+    return Promise.resolve();
+  }
+
   /**
    * Exports everything queued now. With `timeoutMs`, it ends by then: the exporter is told a
    * slightly earlier deadline (it cuts retries and requests short, and the time left is for
@@ -351,7 +389,7 @@ export class BatchProcessor<T> {
     if (timeoutMs === undefined) {
       while (this.busy) {
         if (this.inFlight) await this.inFlight;
-        else await this.exportNext();
+        else await this.exportNext(undefined, true);
       }
       return;
     }
@@ -363,7 +401,7 @@ export class BatchProcessor<T> {
     this.exporter.setDeadline?.(networkDeadline);
     try {
       while (this.busy && Date.now() < deadline) {
-        await Promise.race([this.inFlight ?? this.exportNext(networkDeadline), expired]);
+        await Promise.race([this.inFlight ?? this.exportNext(networkDeadline, true), expired]);
       }
       if (this.queue.length > 0 || this.staged > 0 || this.sealedTotal > 0) this.flushSync(false);
     } finally {
@@ -391,7 +429,7 @@ export class BatchProcessor<T> {
       }
     } else if (this.exporter.exportSync) {
       while (this.queue.length > 0) {
-        const batch = this.take();
+        const batch = this.take(true);
         try {
           this.exporter.exportSync(batch);
           this.counters[this.names.exported]! += batch.length;

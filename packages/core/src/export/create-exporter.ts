@@ -11,7 +11,6 @@ import { encodeLogs, encodeTraces } from './otlp-encoding.js';
 import { otlpTransformer } from './otlp-transformer.js';
 import { OtlpHttpExporter, type ExportStager } from './otlp-exporter.js';
 import { TracesProtobufStager } from './otlp-protobuf.js';
-import { requestEnded } from './stage-after-request.js';
 import { Spool } from './spool.js';
 import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
@@ -97,8 +96,8 @@ export function createExporters(config: ResolvedConfig, meta: ExportMeta, counte
   }
 }
 
-/** The OTLP span exporter's stager for protobuf: spans encoded once their request has ended. */
+/** The OTLP span exporter's stager for protobuf (the pipeline hands it spans once their request has ended). */
 function protobufStager(meta: ExportMeta): ExportStager<ReadableSpan> {
   const stager = new TracesProtobufStager(meta);
-  return { stage: (spans) => stager.stage(spans), finish: () => stager.finish(), canStage: requestEnded };
+  return { stage: (spans) => stager.stage(spans), finish: () => stager.finish() };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { traceLineBytesEncoder, type LineEncoder } from './otlp-json-bytes.js';
-import { requestEnded } from './stage-after-request.js';
 import type { ExportMeta, ReadableSpan, SpanExporter } from './types.js';
 
 /** Options of {@link JsonlFile}. */
@@ -103,14 +102,6 @@ export class FileSpanExporter implements SpanExporter {
       () => this.encode.recycle(line),
     );
     return written;
-  }
-
-  /**
-   * A span is staged (encoded now, written with the next batch) once its request has ended:
-   * metadata set later in the request still reaches every span of it, as before.
-   */
-  canStage(span: ReadableSpan): boolean {
-    return requestEnded(span);
   }
 
   /** Encodes spans into the line the next {@link flushStaged} writes. */

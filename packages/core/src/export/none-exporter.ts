@@ -1,5 +1,4 @@
-import { requestEnded } from './stage-after-request.js';
-import type { ReadableSpan, SpanExporter } from './types.js';
+import type { SpanExporter } from './types.js';
 
 /**
  * Discards every span (`exporter: 'none'`): tracing context and request IDs without output.
@@ -13,10 +12,6 @@ export class NoopSpanExporter implements SpanExporter {
   }
 
   exportSync(): void {}
-
-  canStage(span: ReadableSpan): boolean {
-    return requestEnded(span);
-  }
 
   stage(): void {}
 

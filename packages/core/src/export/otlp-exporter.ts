@@ -42,8 +42,6 @@ export interface OtlpExporterOptions<T> {
 export interface ExportStager<T> {
   stage(items: readonly T[]): void;
   finish(): { body: Uint8Array; count: number } | undefined;
-  /** Whether an item may be staged yet; always, when absent. */
-  canStage?(item: T): boolean;
 }
 
 /** How one delivery ended. */
@@ -90,7 +88,6 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
   private readonly pending = new Set<Pending<T>>();
   /** With a stager (see `OtlpExporterOptions.stager`), the batch processor stages items here as they are ready. */
   readonly stage?: (items: T[]) => void;
-  readonly canStage?: (item: T) => boolean;
   readonly sealStaged?: () => boolean;
   readonly flushStaged?: (deadline?: number) => Promise<void>;
   readonly flushStagedSync?: () => void;
@@ -103,7 +100,6 @@ export class OtlpHttpExporter<T> implements BatchExporter<T> {
     const stager = o.stager;
     if (stager) {
       this.stage = (items) => stager.stage(items);
-      if (stager.canStage) this.canStage = (item) => stager.canStage!(item);
       // Batches sealed while an export was in flight (BatchExporter.sealStaged), oldest first.
       const sealed: Array<{ body: Uint8Array; count: number }> = [];
       this.sealStaged = () => {

@@ -1,11 +1,21 @@
 import type { ReadableSpan } from './types.js';
 
 /**
- * Whether a span may be staged (encoded now, sent or written with the next batch): once its
- * request has ended, so metadata set later in the request still reaches every span of it. A
- * span outside any request may be staged at once. Used by the file store and the OTLP exporter.
+ * How long a span may wait in the export queue for its request to end, counted from the
+ * span's own end: a child span of a stream or a long poll is exported this long after it
+ * ended at the latest, even while its request goes on.
  */
-export function requestEnded(span: ReadableSpan): boolean {
+export const MAX_WAIT_FOR_REQUEST_MS = 30_000;
+
+/**
+ * Whether a queued span should wait for its request to end before it is prepared (metadata
+ * merged, redacted) and exported: metadata set later in the request (`setMetadata` after a
+ * slow call) must still reach every span of it, also when a batch falls due meanwhile. A span
+ * outside any request, or of a request that has ended, never waits; nor one that ended
+ * {@link MAX_WAIT_FOR_REQUEST_MS} ago or more. The pipeline stops waiting when its queue fills
+ * (BatchProcessor), so long requests cannot make new spans drop.
+ */
+export function waitsForRequest(span: ReadableSpan, now: number): boolean {
   const request = span.request;
-  return request === undefined || !request.span.isRecording();
+  return request !== undefined && request.span.isRecording() && now - span.endTime < MAX_WAIT_FOR_REQUEST_MS;
 }
