@@ -14,14 +14,14 @@ const MAX_DEPTH = 16;
  * chain is copied into the parent's own kind of context.
  */
 export class LinkedContext implements Context {
-  private readonly depth: number;
+  private depth: number;
 
   constructor(
-    private readonly parent: Context,
+    // Not readonly: see hollow() and absorbParent().
+    private parent: Context,
     private readonly key: symbol,
-    // Not readonly: see hollow().
     private value: unknown,
-    private readonly key2?: symbol,
+    private key2?: symbol,
     private value2?: unknown,
   ) {
     this.depth = parent instanceof LinkedContext ? parent.depth + 1 : 1;
@@ -42,6 +42,35 @@ export class LinkedContext implements Context {
   hollow(value: unknown, value2?: unknown): void {
     this.value = value;
     if (this.key2 !== undefined) this.value2 = value2;
+  }
+
+  /**
+   * Takes in the parent's other entry and links past the parent, when this context holds one
+   * entry and the parent at most that key and one other (a handler span's context over its
+   * request's): every lookup gives what it gave before, and the parent is no longer kept by
+   * this context. Called once both are hollowed (RequestScope.release): a keep-alive socket's
+   * timeout, made in the handler's context, then keeps one small context instead of two,
+   * which every young-generation collection copies while the connection lives. Only when the
+   * parent is `expected` (hollowed already: its values would otherwise stay as they are now).
+   */
+  absorbParent(expected: LinkedContext): void {
+    if (this.parent !== expected || this.key2 !== undefined) return;
+    const parent = expected;
+    let key: symbol;
+    let value: unknown;
+    if (parent.key2 === undefined || parent.key2 === this.key) {
+      key = parent.key;
+      value = parent.value;
+    } else if (parent.key === this.key) {
+      key = parent.key2;
+      value = parent.value2;
+    } else return;
+    if (key !== this.key) {
+      this.key2 = key;
+      this.value2 = value;
+    }
+    this.parent = parent.parent;
+    this.depth = parent.depth;
   }
 
   setValue(key: symbol, value: unknown): Context {

@@ -303,7 +303,12 @@ export class RequestScope implements RequestState, FailureObserver {
     const handler = this.handlerContext;
     this.handlerContext = undefined;
     const handlerSpan = handler ? trace.getSpan(handler) : undefined;
-    if (handler instanceof LinkedContext && handlerSpan) handler.hollow(handlerSpan instanceof TracekitSpan ? new EndedSpan(handlerSpan.traceId, handlerSpan.spanId, handlerSpan.traceFlags, handlerSpan.traceState) : EndedSpan.of(handlerSpan));
+    if (handler instanceof LinkedContext && handlerSpan) {
+      handler.hollow(handlerSpan instanceof TracekitSpan ? new EndedSpan(handlerSpan.traceId, handlerSpan.spanId, handlerSpan.traceFlags, handlerSpan.traceState) : EndedSpan.of(handlerSpan));
+      // The handler's context is what a keep-alive socket's timeout usually keeps (the response
+      // ended in the handler): one object for both from now on.
+      if (own instanceof LinkedContext) handler.absorbParent(own);
+    }
   }
 
   /**

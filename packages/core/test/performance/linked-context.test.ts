@@ -42,4 +42,38 @@ describe('LinkedContext (one context entry per request)', () => {
     expect(parent.getValue(keys[1]!)).toBeUndefined();
     expect(trace.getSpan(parent)).toBeUndefined();
   });
+
+  it('absorbParent: the child takes in its parent\'s other entry and links past it, every lookup unchanged', () => {
+    const base = ROOT_CONTEXT.setValue(keys[0]!, 'base');
+    const layouts: Array<[symbol, unknown, symbol | undefined, unknown]> = [
+      [keys[1]!, 'request', SPAN_KEY, 'server'], // a request's context: the child overrides its second key
+      [SPAN_KEY, 'server', keys[1]!, 'request'], // the same, keys the other way round
+      [keys[1]!, 'request', undefined, undefined], // one entry
+      [SPAN_KEY, 'server', undefined, undefined], // one entry, the key the child overrides
+      [keys[1]!, 'request', keys[2]!, 'other'], // two other keys: not absorbed
+    ];
+    for (const [k1, v1, k2, v2] of layouts) {
+      const parent = new LinkedContext(base, k1, v1, k2, v2);
+      const child = new LinkedContext(parent, SPAN_KEY, 'handler');
+      const before = [...keys, SPAN_KEY].map((k) => child.getValue(k));
+      child.absorbParent(parent);
+      expect([...keys, SPAN_KEY].map((k) => child.getValue(k))).toEqual(before);
+      // Linked past the parent when it could take in the parent's entries.
+      const linkedPast = (child as unknown as { parent: Context }).parent === base;
+      expect(linkedPast).toBe(k2 !== keys[2]);
+      // Further links still read through it.
+      const grandchild = child.setValue(keys[3]!, 'late');
+      expect(grandchild.getValue(keys[1]!)).toBe(k1 === keys[1] ? v1 : k2 === keys[1] ? v2 : undefined);
+      expect(grandchild.getValue(keys[0]!)).toBe('base');
+    }
+    // Only the expected parent, and only a child with one entry of its own.
+    const parent = new LinkedContext(base, keys[1]!, 'request', SPAN_KEY, 'server');
+    const other = new LinkedContext(base, keys[1]!, 'x');
+    const child = new LinkedContext(parent, SPAN_KEY, 'handler');
+    child.absorbParent(other);
+    expect((child as unknown as { parent: Context }).parent).toBe(parent);
+    const two = new LinkedContext(parent, SPAN_KEY, 'handler', keys[3]!, 'mine');
+    two.absorbParent(parent);
+    expect((two as unknown as { parent: Context }).parent).toBe(parent);
+  });
 });

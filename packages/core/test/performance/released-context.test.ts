@@ -37,6 +37,7 @@ describe('a finished request, once exported', () => {
   it('leaves only its IDs in the contexts that outlive it; later work still sees the request ID and trace', async () => {
     const client = init({ serviceName: 'released', exporter: 'file', file: path.join(dir, 'traces.jsonl'), handleShutdown: false, batchDelayMs: 5 }, { env: {} });
     let kept: Context | undefined;
+    let requestContext: WeakRef<object> | undefined;
     let spans: { server?: WeakRef<object>; handler?: WeakRef<object>; ids?: { trace: string; server: string; handler: string; request: string } } = {};
     const app = express();
     app.use(tracekit.express());
@@ -45,6 +46,7 @@ describe('a finished request, once exported', () => {
       kept = context.active();
       const handler = trace.getActiveSpan()!;
       const server = (tracekit.getRequestScope(_req)!.span);
+      requestContext = new WeakRef(tracekit.getRequestScope(_req)!.context);
       spans = {
         server: new WeakRef(server),
         handler: new WeakRef(handler),
@@ -58,6 +60,8 @@ describe('a finished request, once exported', () => {
     // The spans were written, and nothing but the pipeline's past held them: they are gone.
     expect(await collected(spans.server!)).toBe(true);
     expect(await collected(spans.handler!)).toBe(true);
+    // The handler's context took in what the request's held: it no longer keeps that context.
+    expect(await collected(requestContext!)).toBe(true);
 
     // Work that runs later in the kept context still has the request's identity.
     const ids = spans.ids!;
