@@ -106,7 +106,7 @@ const SPOOL_RESERVE_MS = 250;
 /** How often, at most, debug mode reports drops after the first warning. */
 const DROP_REPORT_INTERVAL_MS = 1000;
 
-/** Waiting items a pass looks past before it stops (they are looked at again by the next pass). */
+/** Waiting items the pass after a request looks past before it stops (a due batch looks past all). */
 const MAX_SKIPPED = 256;
 
 /**
@@ -205,8 +205,12 @@ export class BatchProcessor<T> {
     this.stageReady(false);
   };
 
-  /** Stages queued items (those that need not wait, or `all`) until the staged batch is full. */
-  private stageReady(all: boolean): void {
+  /**
+   * Stages queued items (those that need not wait, or `all`) until the staged batch is full,
+   * looking past at most `maxSkipped` waiting items (the pass after each request: a bounded
+   * cost; a batch that is due looks past all of them).
+   */
+  private stageReady(all: boolean, maxSkipped = MAX_SKIPPED): void {
     const exporter = this.exporter;
     const ready = this.readyNow(all);
     for (;;) {
@@ -220,7 +224,7 @@ export class BatchProcessor<T> {
       // An item that may not be staged yet (a span of a request still running) keeps its place
       // without holding back the ready ones behind it: they are staged now and let go, not kept
       // until that request ends or the batch is due.
-      const items = ready ? this.queue.takeReady(ready, room, MAX_SKIPPED) : this.queue.takeWhile(always, room);
+      const items = ready ? this.queue.takeReady(ready, room, maxSkipped) : this.queue.takeWhile(always, room);
       if (items.length === 0) return;
       this.prepareAll(items);
       try {
@@ -304,7 +308,7 @@ export class BatchProcessor<T> {
   /** The oldest batch of what may leave now (see {@link readyNow}), prepared. */
   private take(all: boolean): T[] {
     const ready = this.readyNow(all);
-    const batch = ready ? this.queue.takeReady(ready, this.options.maxBatchSize, MAX_SKIPPED) : this.queue.take();
+    const batch = ready ? this.queue.takeReady(ready, this.options.maxBatchSize, this.options.maxQueueSize) : this.queue.take();
     this.prepareAll(batch);
     return batch;
   }
@@ -334,7 +338,7 @@ export class BatchProcessor<T> {
     let run: Promise<void>;
     if (this.staging) {
       // The batch is due: what may leave joins it now (unless sealed batches are older: they go first).
-      if (this.sealed.length === 0) this.stageReady(all);
+      if (this.sealed.length === 0) this.stageReady(all, this.options.maxQueueSize);
       if (this.sealed.length === 0 && this.staged === 0) return this.nothingDue();
       count = this.takeStagedBatch();
       try {

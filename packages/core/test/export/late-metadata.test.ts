@@ -151,6 +151,33 @@ describe('spans waiting for their request', () => {
     expect(tracing.client.stats().spansDropped).toBe(0);
   });
 
+  it.each([
+    ['in memory', undefined],
+    ['in the file store', 'file'],
+  ] as const)("many of them (300) do not hold back another request's spans either (%s)", async (_label, exporter) => {
+    const file = path.join(dir, 'many.jsonl');
+    fs.rmSync(file, { force: true });
+    const tracing = await setupTestTracing({ maxQueueSize: 2048 });
+    if (exporter) {
+      await shutdown();
+      init({ serviceName: 'late', exporter: 'file', file, batchDelayMs: 5, handleShutdown: false }, { env: {} });
+    }
+    const exported = (): string[] => (exporter ? storedSpans(file) : (tracing.exporter.spans as unknown as Stored[])).map((s) => s.name);
+    const app = await startApp(60_000, 300);
+    try {
+      const slow = fetch(`${app.base}/slow`);
+      await sleep(50);
+      expect(await (await fetch(`${app.base}/fast`)).json()).toEqual({ ok: true });
+      await waitFor(() => exported().includes('GET /fast'), 5000, "/fast's spans exported while 300 spans wait");
+      expect(exported().filter((n) => n.startsWith('db lookup'))).toEqual([]);
+      app.release();
+      expect(await (await slow).json()).toEqual({ done: true });
+    } finally {
+      await app.close();
+    }
+    await waitFor(() => exported().length === 300 + 2 + 2, 5000, 'every span exported');
+  });
+
   it('leave once the queue is half full, so that long requests never make new spans drop', async () => {
     // maxQueueSize 8: six ended children of a running request fill it past half.
     const tracing = await setupTestTracing({ maxQueueSize: 8, maxBatchSize: 4 });
