@@ -9,7 +9,7 @@ import { ensureContextManager } from './context/context.js';
 import { debug, setDebug, warnOnce } from './diag.js';
 import { BatchProcessor, LOG_COUNTERS, SPAN_COUNTERS } from './export/batch-processor.js';
 import { createExporters } from './export/create-exporter.js';
-import { waitsForRequest } from './export/stage-after-request.js';
+import { SPAN_WAIT_POLICY } from './export/stage-after-request.js';
 import type { LogExporter, LogRecordData } from './export/log-types.js';
 import type { ExportMeta, SpanExporter } from './export/types.js';
 import { metadataAttributes } from './context/metadata.js';
@@ -118,7 +118,7 @@ export class TracekitClient {
       if (owner !== undefined && owner.span === span) owner.release?.();
     };
     const built = internals.exporter && internals.logExporter ? undefined : createExporters(config, this.meta, this.counters);
-    this.processor = new BatchProcessor<TracekitSpan>(internals.exporter ?? built!.spans, config, this.counters, prepare, SPAN_COUNTERS, waitsForRequest);
+    this.processor = new BatchProcessor<TracekitSpan>(internals.exporter ?? built!.spans, config, this.counters, prepare, SPAN_COUNTERS, SPAN_WAIT_POLICY);
     this.logProcessor = new BatchProcessor<LogRecordData>(
       internals.logExporter ?? built!.logs,
       config,

@@ -1,6 +1,7 @@
 import { debug, isDebug, warnOnce } from '../diag.js';
 import { nowMs } from '../tracing/time.js';
 import { ChunkQueue } from './chunk-queue.js';
+import { WaitingItems } from './waiting-items.js';
 
 /** Counters the pipeline keeps (the names differ per signal; see {@link CounterNames}). */
 export type PipelineCounters = Record<string, number>;
@@ -95,19 +96,21 @@ export interface BatchOptions {
 export type Preparer<T> = (item: T) => void;
 
 /**
- * Whether a queued item should wait before it is prepared and exported (a span whose request
- * is still running: stage-after-request.ts). `now` is read once per pass.
+ * Which queued items wait before they are prepared and exported (a span whose request is still
+ * running: stage-after-request.ts). Waiting items are set aside, grouped by what they wait for.
  */
-export type WaitPolicy<T> = (item: T, now: number) => boolean;
+export interface WaitPolicy<T> {
+  /** What the item waits for, or undefined when it may go now. `now` is read once per pass. */
+  waitsFor(item: T, now: number): object | undefined;
+  /** What an item ends by arriving (a request's SERVER span ends its request's wait), if anything. */
+  ends(item: T): object | undefined;
+}
 
 /** Of a flush's time, what is kept back from the network for writing undelivered batches to disk. */
 const SPOOL_RESERVE_MS = 250;
 
 /** How often, at most, debug mode reports drops after the first warning. */
 const DROP_REPORT_INTERVAL_MS = 1000;
-
-/** Waiting items the pass after a request looks past before it stops (a due batch looks past all). */
-const MAX_SKIPPED = 256;
 
 /**
  * Waiting items leave with the next batch anyway once the queue is this full (a fraction of
@@ -126,8 +129,6 @@ const WAIT_UNTIL_QUEUE_FRACTION = 0.5;
  * loop turn, no longer reaches it.
  */
 const STAGE_SOONER_AFTER = 16;
-
-const always = (): boolean => true;
 
 /**
  * The bounded queue between the request path and an exporter, for spans and log records alike.
@@ -153,11 +154,14 @@ export class BatchProcessor<T> {
   /** Item counts of the sealed batches (BatchExporter.sealStaged), oldest first, and their sum. */
   private readonly sealed: number[] = [];
   private sealedTotal = 0;
+  /** Items set aside by the wait policy (a span of a running request), not in `queue`. */
+  private readonly waiting = new WaitingItems<T>();
 
   /**
-   * `waits`: items that should wait before they are prepared (spans of a request still
-   * running). They keep their place while the items behind them go on, and leave when the
-   * policy lets them, when the queue is half full, or with a flush.
+   * `waits`: which items wait before they are prepared (spans of a request still running).
+   * They are set aside while the items behind them go on, and come back when what they wait
+   * for ends, once the policy no longer holds them (looked at when a batch is due), when the
+   * queue is half full, or with a flush.
    */
   constructor(
     private readonly exporter: BatchExporter<T>,
@@ -173,24 +177,37 @@ export class BatchProcessor<T> {
   }
 
   /**
-   * What may leave the queue now: everything (`all`: a flush, or a queue too full to keep
-   * waiting items), else the items the wait policy lets go; undefined means everything.
+   * How a pass treats the queue's items: undefined when everything may go (no wait policy, a
+   * flush, or a queue half full, when everything set aside comes back first); else a function
+   * that sets a waiting item aside and returns true.
    */
-  private readyNow(all: boolean): ((item: T) => boolean) | undefined {
-    const waits = this.waits;
-    if (all || waits === undefined || this.queue.length >= this.options.maxQueueSize * WAIT_UNTIL_QUEUE_FRACTION) return undefined;
+  private divertNow(all: boolean): ((item: T) => boolean) | undefined {
+    const policy = this.waits;
+    if (policy === undefined) return undefined;
+    if (all || this.queue.length + this.waiting.size >= this.options.maxQueueSize * WAIT_UNTIL_QUEUE_FRACTION) {
+      this.waiting.releaseAll(this.requeue);
+      return undefined;
+    }
     const now = nowMs();
-    return (item) => !waits(item, now);
+    const waiting = this.waiting;
+    return (item) => {
+      const key = policy.waitsFor(item, now);
+      if (key === undefined) return false;
+      waiting.add(key, item);
+      return true;
+    };
   }
+
+  private readonly requeue = (item: T): void => this.queue.push(item);
 
   /** Items waiting: queued, or staged and not yet written. */
   get queueSize(): number {
-    return this.queue.length + this.staged + this.sealedTotal;
+    return this.queue.length + this.waiting.size + this.staged + this.sealedTotal;
   }
 
   /** True while items are queued or staged, or a batch is being exported. */
   get busy(): boolean {
-    return this.queue.length > 0 || this.staged > 0 || this.sealedTotal > 0 || this.inFlight !== undefined;
+    return this.queue.length > 0 || this.waiting.size > 0 || this.staged > 0 || this.sealedTotal > 0 || this.inFlight !== undefined;
   }
 
   /** The SpanSink interface: a span ended. */
@@ -200,7 +217,13 @@ export class BatchProcessor<T> {
 
   add(item: T): void {
     this.counters[this.names.received]!++;
-    if (this.closed || this.queue.length + this.staged + this.sealedTotal >= this.options.maxQueueSize) {
+    // A request's SERVER span brings back the spans set aside for that request.
+    if (this.waiting.size > 0) {
+      const ended = this.waits!.ends(item);
+      const back = ended === undefined ? undefined : this.waiting.release(ended);
+      if (back !== undefined) for (const waited of back) this.queue.push(waited);
+    }
+    if (this.closed || this.queueSize >= this.options.maxQueueSize) {
       this.counters[this.names.dropped]!++;
       this.reportDrop();
       return;
@@ -234,15 +257,11 @@ export class BatchProcessor<T> {
     this.stageReady(false);
   };
 
-  /**
-   * Stages queued items (those that need not wait, or `all`) until the staged batch is full,
-   * looking past at most `maxSkipped` waiting items (the pass after each request: a bounded
-   * cost; a batch that is due looks past all of them).
-   */
-  private stageReady(all: boolean, maxSkipped = MAX_SKIPPED): void {
+  /** Stages queued items (those that need not wait, or `all`) until the staged batch is full. */
+  private stageReady(all: boolean): void {
     this.addedSincePass = 0;
     const exporter = this.exporter;
-    const ready = this.readyNow(all);
+    const divert = this.divertNow(all);
     for (;;) {
       const room = this.options.maxBatchSize - this.staged;
       if (room <= 0) {
@@ -251,10 +270,9 @@ export class BatchProcessor<T> {
         this.seal();
         continue;
       }
-      // An item that may not be staged yet (a span of a request still running) keeps its place
-      // without holding back the ready ones behind it: they are staged now and let go, not kept
-      // until that request ends or the batch is due.
-      const items = ready ? this.queue.takeReady(ready, room, maxSkipped) : this.queue.takeWhile(always, room);
+      // An item that may not be staged yet (a span of a request still running) is set aside
+      // without holding back the ready ones behind it: they are staged now and let go.
+      const items = this.queue.takeUpTo(room, divert);
       if (items.length === 0) return;
       this.prepareAll(items);
       try {
@@ -264,8 +282,8 @@ export class BatchProcessor<T> {
         this.counters[this.names.failures]!++;
         debug(`staging items for export failed: ${String(e)}`);
       }
-      // Fewer than there was room for: nothing else is ready (a new scan would only look at the same waiting items again).
-      if (ready && items.length < room) return;
+      // Fewer than there was room for: the queue is empty.
+      if (items.length < room) return;
     }
   }
 
@@ -335,10 +353,10 @@ export class BatchProcessor<T> {
     });
   }
 
-  /** The oldest batch of what may leave now (see {@link readyNow}), prepared. */
+  /** The oldest batch of what may leave now (see {@link divertNow}), prepared. */
   private take(all: boolean): T[] {
-    const ready = this.readyNow(all);
-    const batch = ready ? this.queue.takeReady(ready, this.options.maxBatchSize, this.options.maxQueueSize) : this.queue.take();
+    const divert = this.divertNow(all);
+    const batch = divert ? this.queue.takeUpTo(this.options.maxBatchSize, divert) : this.queue.take();
     this.prepareAll(batch);
     return batch;
   }
@@ -355,11 +373,12 @@ export class BatchProcessor<T> {
 
   /**
    * Exports one batch, after the one in flight. `all` (a flush): everything queued may go,
-   * also items that would still wait for their request (see {@link readyNow}).
+   * also items that would still wait for their request (see {@link divertNow}).
    */
   private exportNext(deadline?: number, all = false): Promise<void> {
     if (this.inFlight) return this.inFlight.then(() => this.exportNext(deadline, all));
-    if (this.queue.length === 0 && this.staged === 0 && this.sealedTotal === 0) return Promise.resolve();
+    this.releaseWaitsOver();
+    if (this.queue.length === 0 && this.staged === 0 && this.sealedTotal === 0 && (!all || this.waiting.size === 0)) return this.nothingDue();
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -368,7 +387,7 @@ export class BatchProcessor<T> {
     let run: Promise<void>;
     if (this.staging) {
       // The batch is due: what may leave joins it now (unless sealed batches are older: they go first).
-      if (this.sealed.length === 0) this.stageReady(all, this.options.maxQueueSize);
+      if (this.sealed.length === 0) this.stageReady(all);
       if (this.sealed.length === 0 && this.staged === 0) return this.nothingDue();
       count = this.takeStagedBatch();
       try {
@@ -401,15 +420,26 @@ export class BatchProcessor<T> {
       this.inFlight = undefined;
       const waiting = this.queue.length + this.staged + this.sealedTotal;
       if (waiting >= this.options.maxBatchSize) this.scheduleNow();
-      else if (waiting > 0 && this.timer === undefined) this.scheduleLater();
+      else if ((waiting > 0 || this.waiting.size > 0) && this.timer === undefined) this.scheduleLater();
     });
     return this.inFlight;
   }
 
   /** A batch fell due while every queued item waits for its request: look again after the batch delay. */
   private nothingDue(): Promise<void> {
-    if (this.queue.length > 0 && this.timer === undefined) this.scheduleLater();
+    if ((this.queue.length > 0 || this.waiting.size > 0) && this.timer === undefined) this.scheduleLater();
     return Promise.resolve();
+  }
+
+  /**
+   * Brings back the groups set aside whose wait is over: their request ended without its SERVER
+   * span passing here (an adopted span, a full queue), or their oldest item waited long enough.
+   */
+  private releaseWaitsOver(): void {
+    const policy = this.waits;
+    if (policy === undefined || this.waiting.size === 0) return;
+    const now = nowMs();
+    this.waiting.releaseWhere((_key, oldest) => policy.waitsFor(oldest, now) === undefined, this.requeue);
   }
 
   /**

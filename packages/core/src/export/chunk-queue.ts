@@ -6,7 +6,7 @@
 export class ChunkQueue<T> {
   private chunks: T[][] = [];
   private size = 0;
-  /** Items already taken from the front of the oldest batch (by takeWhile). */
+  /** Items already taken from the front of the oldest batch (by takeUpTo). */
   private head = 0;
 
   constructor(private readonly chunkSize: number) {}
@@ -34,20 +34,13 @@ export class ChunkQueue<T> {
     return first;
   }
 
-  /** Takes items from the front, oldest first, while `ready` holds for them (at most `max`). */
-  takeWhile(ready: (item: T) => boolean, max: number): T[] {
-    return this.takeReady(ready, max, 0);
-  }
-
   /**
-   * Takes the items `ready` holds for, oldest first (at most `max`); the others keep their
-   * place at the front, in order. Looks at no more than `maxSkipped` items that are not ready,
-   * so items stuck at the front cost a bounded scan per call; with 0 it stops at the first one.
+   * Takes up to `max` items from the front, oldest first. An item `divert` returns true for is
+   * removed without being taken (the caller kept it elsewhere) and does not count against `max`.
    */
-  takeReady(ready: (item: T) => boolean, max: number, maxSkipped: number): T[] {
+  takeUpTo(max: number, divert?: (item: T) => boolean): T[] {
     const out: T[] = [];
-    let skipped: T[] | undefined;
-    while (out.length < max && (skipped === undefined || skipped.length < maxSkipped)) {
+    while (out.length < max) {
       const first = this.chunks[0];
       if (!first) break;
       if (this.head >= first.length) {
@@ -59,35 +52,14 @@ export class ChunkQueue<T> {
       (first as Array<T | undefined>)[this.head] = undefined;
       this.head++;
       this.size--;
-      if (ready(item)) out.push(item);
-      else if (maxSkipped > 0) (skipped ??= []).push(item);
-      else {
-        this.putBack([item]);
-        break;
-      }
+      if (divert === undefined || !divert(item)) out.push(item);
     }
     const first = this.chunks[0];
     if (first && this.head >= first.length) {
       this.chunks.shift();
       this.head = 0;
     }
-    if (skipped !== undefined) this.putBack(skipped);
     return out;
-  }
-
-  /** Puts items taken from the front back there, in their order. */
-  private putBack(items: T[]): void {
-    const first = this.chunks[0];
-    if (first && this.head >= items.length) {
-      // Into the emptied slots just before the head.
-      this.head -= items.length;
-      for (let i = 0; i < items.length; i++) first[this.head + i] = items[i]!;
-    } else {
-      if (first && this.head > 0) this.chunks[0] = first.slice(this.head);
-      this.head = 0;
-      this.chunks.unshift(items);
-    }
-    this.size += items.length;
   }
 
   clear(): void {

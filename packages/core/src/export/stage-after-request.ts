@@ -1,3 +1,4 @@
+import type { WaitPolicy } from './batch-processor.js';
 import type { ReadableSpan } from './types.js';
 
 /**
@@ -19,3 +20,16 @@ export function waitsForRequest(span: ReadableSpan, now: number): boolean {
   const request = span.request;
   return request !== undefined && request.span.isRecording() && now - span.endTime < MAX_WAIT_FOR_REQUEST_MS;
 }
+
+/**
+ * The span pipeline's wait policy: a span waits for its running request (see
+ * {@link waitsForRequest}), and the request's own SERVER span, when it arrives, ends that wait
+ * for the spans set aside for it.
+ */
+export const SPAN_WAIT_POLICY: WaitPolicy<ReadableSpan> = {
+  waitsFor: (span, now) => (waitsForRequest(span, now) ? span.request : undefined),
+  ends: (span) => {
+    const request = span.request;
+    return request !== undefined && request.span === span ? request : undefined;
+  },
+};

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkQueue } from '../../src/export/chunk-queue.js';
+import { WaitingItems } from '../../src/export/waiting-items.js';
 
 function drain<T>(q: ChunkQueue<T>): T[] {
   const out: T[] = [];
@@ -7,43 +8,53 @@ function drain<T>(q: ChunkQueue<T>): T[] {
   return out;
 }
 
-describe('ChunkQueue.takeReady', () => {
-  it('takes the ready items past waiting ones, which keep their place and order', () => {
+describe('ChunkQueue.takeUpTo', () => {
+  it('takes up to max items from the front, across batches, oldest first', () => {
+    const q = new ChunkQueue<number>(3);
+    for (let i = 0; i < 8; i++) q.push(i);
+    expect(q.takeUpTo(2)).toEqual([0, 1]);
+    expect(q.takeUpTo(4)).toEqual([2, 3, 4, 5]);
+    expect(q.length).toBe(2);
+    q.push(8);
+    expect(drain(q)).toEqual([6, 7, 8]);
+    expect(q.takeUpTo(5)).toEqual([]);
+  });
+
+  it('removes the items divert takes elsewhere without counting them against max', () => {
     const q = new ChunkQueue<number>(4);
     for (let i = 0; i < 10; i++) q.push(i);
-    const waiting = new Set([0, 1, 5]);
-    expect(q.takeReady((n) => !waiting.has(n), 100, 100)).toEqual([2, 3, 4, 6, 7, 8, 9]);
-    expect(q.length).toBe(3);
-    q.push(10);
-    expect(drain(q)).toEqual([0, 1, 5, 10]);
+    const aside: number[] = [];
+    const divert = (n: number) => (n % 3 === 0 ? (aside.push(n), true) : false);
+    expect(q.takeUpTo(4, divert)).toEqual([1, 2, 4, 5]);
+    expect(aside).toEqual([0, 3]);
+    expect(q.length).toBe(4);
+    expect(q.takeUpTo(100, divert)).toEqual([7, 8]);
+    expect(aside).toEqual([0, 3, 6, 9]);
     expect(q.length).toBe(0);
   });
+});
 
-  it('stops at max ready items, and after maxSkipped waiting ones', () => {
-    const q = new ChunkQueue<number>(3);
-    for (let i = 0; i < 9; i++) q.push(i);
-    expect(q.takeReady((n) => n % 2 === 0, 2, 100)).toEqual([0, 2]);
-    expect(q.length).toBe(7);
-    // 1 and 3 wait; the scan gives up after two of them and 4 stays for later.
-    expect(q.takeReady((n) => n % 2 === 0, 100, 2)).toEqual([]);
-    // maxSkipped 0: stops at the first waiting item, as takeWhile does.
-    expect(q.takeReady((n) => n % 2 === 0, 100, 0)).toEqual([]);
-    expect(drain(q)).toEqual([1, 3, 4, 5, 6, 7, 8]);
-  });
-
-  it('puts waiting items back into the slots before the head, or in front of a partly taken batch', () => {
-    const q = new ChunkQueue<string>(4);
-    for (const s of ['a', 'b', 'c', 'd', 'e', 'f']) q.push(s);
-    expect(q.takeWhile(() => true, 2)).toEqual(['a', 'b']);
-    // c waits: back into the slot before the head.
-    expect(q.takeReady((s) => s !== 'c', 1, 10)).toEqual(['d']);
-    expect(q.length).toBe(3);
-    // c and e wait, from two batches: put in front of what is left of the second.
-    expect(q.takeReady((s) => s === 'f', 10, 10)).toEqual(['f']);
-    expect(q.length).toBe(2);
-    q.push('g');
-    expect(q.takeWhile((s) => s !== 'e', 10)).toEqual(['c']);
-    expect(drain(q)).toEqual(['e', 'g']);
-    expect(q.length).toBe(0);
+describe('WaitingItems', () => {
+  it('groups items by what they wait for; a group comes back whole, oldest group first', () => {
+    const w = new WaitingItems<string>();
+    const a = {};
+    const b = {};
+    const c = {};
+    w.add(a, 'a1');
+    w.add(b, 'b1');
+    w.add(a, 'a2');
+    w.add(c, 'c1');
+    expect(w.size).toBe(4);
+    expect(w.release(a)).toEqual(['a1', 'a2']);
+    expect(w.release(a)).toBeUndefined();
+    expect(w.size).toBe(2);
+    const back: string[] = [];
+    // Asked about each group by its oldest item.
+    w.releaseWhere((key, oldest) => key === c && oldest === 'c1', (s) => back.push(s));
+    expect(back).toEqual(['c1']);
+    w.add(a, 'a3');
+    w.releaseAll((s) => back.push(s));
+    expect(back).toEqual(['c1', 'b1', 'a3']);
+    expect(w.size).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { init, shutdown, type TracekitClient } from '../../src/client.js';
-import { MAX_WAIT_FOR_REQUEST_MS, waitsForRequest } from '../../src/export/stage-after-request.js';
+import { MAX_WAIT_FOR_REQUEST_MS, SPAN_WAIT_POLICY, waitsForRequest } from '../../src/export/stage-after-request.js';
 import type { ReadableSpan } from '../../src/export/types.js';
 import { setupTestTracing } from '../../src/testing/index.js';
 import { setMetadata, startSpan } from '../../src/tracing/manual.js';
@@ -221,6 +221,15 @@ describe('spans waiting for their request', () => {
     expect(waitsForRequest(span, 1_000_000 + MAX_WAIT_FOR_REQUEST_MS)).toBe(false);
     running = false;
     expect(waitsForRequest(span, 1_000_000)).toBe(false);
+    // Grouped by its request; the request's own SERVER span ends the wait, a child does not.
+    expect(SPAN_WAIT_POLICY.waitsFor(span, 1_000_000)).toBeUndefined();
+    running = true;
+    expect(SPAN_WAIT_POLICY.waitsFor(span, 1_000_000)).toBe(request);
+    expect(SPAN_WAIT_POLICY.ends(span)).toBeUndefined();
+    const server = { endTime: 1_000_000 } as unknown as ReadableSpan;
+    const ownRequest = { span: server };
+    (server as unknown as { request: unknown }).request = ownRequest;
+    expect(SPAN_WAIT_POLICY.ends(server)).toBe(ownRequest);
     // A span outside any request never waits.
     const outside = client.tracer.startSpan('outside') as unknown as ReadableSpan;
     (outside as unknown as { end(): void }).end();
