@@ -467,7 +467,7 @@ export class BatchProcessor<T> {
       while (this.busy && Date.now() < deadline) {
         await Promise.race([this.inFlight ?? this.exportNext(networkDeadline, true), expired]);
       }
-      if (this.queue.length > 0 || this.staged > 0 || this.sealedTotal > 0) this.flushSync(false);
+      if (this.queue.length > 0 || this.waiting.size > 0 || this.staged > 0 || this.sealedTotal > 0) this.flushSync(false);
     } finally {
       clearTimeout(keepAlive);
       expire();
@@ -480,6 +480,8 @@ export class BatchProcessor<T> {
    * the exporter has in flight) and for what a flush could not export before its deadline.
    */
   flushSync(exiting = true): void {
+    // Nothing waits any more: what was set aside goes with the rest.
+    this.waiting.releaseAll(this.requeue);
     if (this.staging && this.exporter.flushStagedSync) {
       while (this.queue.length > 0 || this.staged > 0 || this.sealed.length > 0) {
         if (this.sealed.length === 0) this.stageReady(true);

@@ -48,4 +48,23 @@ describe('items waiting for a running request', () => {
     expect(looks).toBeLessThan(n / 2 + 100);
     await p.shutdown();
   });
+
+  it("are written by the exit's synchronous flush", async () => {
+    const written: number[] = [];
+    const exporter: BatchExporter<number> = {
+      export: () => new Promise(() => undefined),
+      exportSync: (items) => void written.push(...items),
+      shutdown: async () => undefined,
+    };
+    const request = {};
+    const policy: WaitPolicy<number> = { waitsFor: () => request, ends: () => undefined };
+    const p = new BatchProcessor<number>(exporter, { maxQueueSize: 1000, maxBatchSize: 8, batchDelayMs: 1 }, {}, () => undefined, SPAN_COUNTERS, policy);
+    for (let i = 0; i < 5; i++) p.add(i);
+    // A batch falls due: every item waits for the running request, so nothing is sent.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(p.queueSize).toBe(5);
+    p.flushSync();
+    expect(written).toEqual([0, 1, 2, 3, 4]);
+    expect(p.queueSize).toBe(0);
+  });
 });
