@@ -418,14 +418,14 @@ export class BatchProcessor<T> {
     );
     this.inFlight = counted.finally(() => {
       this.inFlight = undefined;
-      const waiting = this.queue.length + this.staged + this.sealedTotal;
-      if (waiting >= this.options.maxBatchSize) this.scheduleNow();
-      else if ((waiting > 0 || this.waiting.size > 0) && this.timer === undefined) this.scheduleLater();
+      const pending = this.queue.length + this.staged + this.sealedTotal;
+      if (pending >= this.options.maxBatchSize) this.scheduleNow();
+      else if ((pending > 0 || this.waiting.size > 0) && this.timer === undefined) this.scheduleLater();
     });
     return this.inFlight;
   }
 
-  /** A batch fell due while every queued item waits for its request: look again after the batch delay. */
+  /** Nothing to export now (everything left waits for its request, or nothing is left): look again after the batch delay if anything is left. */
   private nothingDue(): Promise<void> {
     if ((this.queue.length > 0 || this.waiting.size > 0) && this.timer === undefined) this.scheduleLater();
     return Promise.resolve();
