@@ -13,6 +13,7 @@ export { TRACK_EVENT_NAME } from './tracing/track-event.js';
 export { createAdapter } from './lifecycle/adapter.js';
 export type { AdapterRuntime } from './lifecycle/adapter.js';
 export { RequestScope } from './lifecycle/lifecycle.js';
+export { handlerName } from './lifecycle/handler-name.js';
 export type { ResponseInfo, ScopeSettings } from './lifecycle/lifecycle.js';
 export { nodeRequestInfo, nodeResponseInfo, webRequestInfo, onResponseDone, endWithNodeResponse, type ResponseWatcher } from './http/node-request.js';
 export { parseTraceparent, parseTracestate, formatTraceparent } from './http/propagation.js';

@@ -31,17 +31,17 @@ class RequestTrace implements ResponseWatcher {
   ) {}
 
   /** The matched route's template and handler. The not-found handler has no url: its span keeps the method alone as its name. */
-  route(url: string | undefined, handler: ((...args: never[]) => unknown) | undefined): void {
+  route(url: string | undefined, handlerName: string): void {
     this.routed = true;
     if (typeof url !== 'string' || url === '') return;
     this.scope.setRoute(url);
-    this.handler = handler?.name ?? '';
+    this.handler = handlerName;
   }
 
   /** Reads the route from Fastify (a route registered before the plugin, or a request that failed before its route's hooks ran). */
   routeFromOptions(): void {
     const route = this.reply.request.routeOptions as FastifyRequest['routeOptions'] | undefined;
-    this.route(route?.url, route?.handler as ((...args: never[]) => unknown) | undefined);
+    this.route(route?.url, (route?.handler as ((...args: never[]) => unknown) | undefined)?.name ?? '');
   }
 
   responseDone(aborted: boolean): void {
@@ -95,10 +95,12 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
   // builds a 12-field object and asks the router about version constraints on every read).
   fastify.addHook('onRoute', (routeOptions) => {
     const url = routeOptions.url;
-    const handler = routeOptions.handler as ((...args: never[]) => unknown) | undefined;
+    // Read once per route: a function's `name` is an accessor that costs a call into V8's
+    // runtime on every read (docs/performance.md, round 10).
+    const handlerName = (routeOptions.handler as ((...args: never[]) => unknown) | undefined)?.name ?? '';
     const routeHook = (request: FastifyRequest, _reply: FastifyReply, next: () => void): void => {
       const state = traceOf(request);
-      if (state && !state.routed) state.route(url, handler);
+      if (state && !state.routed) state.route(url, handlerName);
       next();
     };
     const own = routeOptions.onRequest;

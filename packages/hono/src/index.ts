@@ -4,6 +4,7 @@ import { matchedRoutes } from 'hono/route';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createAdapter,
+  handlerName,
   httpStatusOf,
   nodeRequestInfo,
   nodeResponseInfo,
@@ -46,7 +47,8 @@ function recordRoute(c: Context, scope: RequestScope): void {
     if (!route || (route.method === 'ALL' && route.handler.length >= 2)) return;
     scope.setRoute(route.path);
     const handler = (route.handler as unknown as Record<string, { name?: string } | undefined>)[COMPOSED_HANDLER] ?? route.handler;
-    if (handler.name) scope.setHandler(handler.name);
+    const name = handlerName(handler);
+    if (name) scope.setHandler(name);
   } catch {
     // Hono internals that changed shape: the span keeps the method as its name.
   }
@@ -64,7 +66,7 @@ function plannedHandler(c: Context): { path: string; name: string | undefined } 
       const route = routes[i]!;
       if (route.handler.length >= 2) continue;
       const handler = (route.handler as unknown as Record<string, { name?: string } | undefined>)[COMPOSED_HANDLER] ?? route.handler;
-      return { path: route.path, name: handler.name };
+      return { path: route.path, name: handlerName(handler) };
     }
   } catch {
     // no handler span, as before

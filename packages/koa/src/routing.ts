@@ -1,4 +1,4 @@
-import { runIn } from '@tracekit/core/adapter';
+import { handlerName, runIn } from '@tracekit/core/adapter';
 import { SCOPE, type LayerLike, type RouterLike, type TracedContext } from './internal-types.js';
 
 type Handler = LayerLike['stack'][number];
@@ -14,13 +14,15 @@ export function routeOf(ctx: TracedContext): string | undefined {
 
 /** Runs a route's handler in a child span named after it; a throw is recorded and passed on unchanged. */
 function traceHandler(handler: Handler): Handler {
+  // Read once: a function's name is an accessor that costs a runtime call per read.
+  const name = handlerName(handler);
 
   const wrapper: Handler = function tracekitHandler(this: unknown, ctx, next) {
     const scope = ctx[SCOPE];
     if (!scope || scope.isEnded) return handler.call(this, ctx, next);
     const route = routeOf(ctx);
     if (route) scope.setRoute(route);
-    const child = scope.startHandler(handler.name);
+    const child = scope.startHandler(name);
     const fail = (err: unknown) => {
       scope.recordChildError(child.span, err);
       child.span.end();

@@ -1,5 +1,5 @@
 import { context, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { activeRequest, RequestScope, runIn } from '@tracekit/core/adapter';
+import { activeRequest, handlerName, RequestScope, runIn } from '@tracekit/core/adapter';
 import { isObservable, Observable } from 'rxjs';
 import { routeOf, scopeOf } from './platform.js';
 
@@ -102,9 +102,25 @@ function enhancer<E extends object>(scope: RequestScope, target: E, method: stri
   return proxy as E;
 }
 
+/**
+ * `Controller.method` for a handler, made once per controller class and method: the class and
+ * function names are accessors, and the label a new string, that a request would otherwise pay
+ * for twice (the guards' step and the interceptors').
+ */
+const handlerLabels = new WeakMap<object, WeakMap<object, string>>();
+function handlerLabel(instance: unknown, callback: unknown): string {
+  const cls = (instance as { constructor?: unknown } | null)?.constructor;
+  if (typeof cls !== 'function' || typeof callback !== 'function') return `${nameOf(instance, 'Controller')}.${handlerName(callback) || '<anonymous>'}`;
+  let byCallback = handlerLabels.get(cls);
+  if (byCallback === undefined) handlerLabels.set(cls, (byCallback = new WeakMap()));
+  let label = byCallback.get(callback);
+  if (label === undefined) byCallback.set(callback, (label = `${nameOf(instance, 'Controller')}.${handlerName(callback) || '<anonymous>'}`));
+  return label;
+}
+
 /** Names the request after the route Nest is about to run: the platform's template and `Controller.method`. */
 function nameRequest(scope: RequestScope, req: unknown, instance: unknown, callback: unknown): string {
-  const handler = `${nameOf(instance, 'Controller')}.${(callback as { name?: string } | undefined)?.name || '<anonymous>'}`;
+  const handler = handlerLabel(instance, callback);
   if (scope.route === undefined) {
     const route = routeOf(req);
     if (route) scope.setRoute(route);
