@@ -28,11 +28,21 @@ export function hex8(b: Uint8Array, o: number): string {
 
 /** Sixteen bytes of `b` from `o` as 32 hex digits (a trace ID). */
 export function hex16(b: Uint8Array, o: number): string {
-  return wordsHex32(word(b, o), word(b, o + 4), word(b, o + 8), word(b, o + 12));
-}
-
-function word(b: Uint8Array, o: number): number {
-  return (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0;
+  const b0 = b[o] as number, b1 = b[o + 1] as number, b2 = b[o + 2] as number, b3 = b[o + 3] as number;
+  const b4 = b[o + 4] as number, b5 = b[o + 5] as number, b6 = b[o + 6] as number, b7 = b[o + 7] as number;
+  const b8 = b[o + 8] as number, b9 = b[o + 9] as number, b10 = b[o + 10] as number, b11 = b[o + 11] as number;
+  const b12 = b[o + 12] as number, b13 = b[o + 13] as number, b14 = b[o + 14] as number, b15 = b[o + 15] as number;
+  const d = D;
+  return fcc(
+    d[b0 >> 4] as number, d[b0 & 15] as number, d[b1 >> 4] as number, d[b1 & 15] as number,
+    d[b2 >> 4] as number, d[b2 & 15] as number, d[b3 >> 4] as number, d[b3 & 15] as number,
+    d[b4 >> 4] as number, d[b4 & 15] as number, d[b5 >> 4] as number, d[b5 & 15] as number,
+    d[b6 >> 4] as number, d[b6 & 15] as number, d[b7 >> 4] as number, d[b7 & 15] as number,
+    d[b8 >> 4] as number, d[b8 & 15] as number, d[b9 >> 4] as number, d[b9 & 15] as number,
+    d[b10 >> 4] as number, d[b10 & 15] as number, d[b11 >> 4] as number, d[b11 & 15] as number,
+    d[b12 >> 4] as number, d[b12 & 15] as number, d[b13 >> 4] as number, d[b13 & 15] as number,
+    d[b14 >> 4] as number, d[b14 & 15] as number, d[b15 >> 4] as number, d[b15 & 15] as number,
+  );
 }
 
 /** Four 32-bit words as 32 hex digits, most significant first (a trace ID from random words). */
