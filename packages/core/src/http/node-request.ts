@@ -11,29 +11,6 @@ export function nodeRequestInfo(req: IncomingMessage, target: string = req.url ?
   return new NodeRequestInfo(req, target);
 }
 
-/** A connection's local port and peer address, which do not change while it is open. */
-interface Endpoints {
-  readonly port: number | undefined;
-  readonly address: string | undefined;
-}
-const endpointsBySocket = new WeakMap<object, Endpoints>();
-
-/**
- * The socket's local port and remote address, read once per connection: `localPort` and
- * `remoteAddress` are getters that ask the socket's handle each time, a visible line per request
- * in a traced server's profile (docs/performance.md, round 10), and a keep-alive connection
- * serves many requests. Kept only once both are known (a socket that is still connecting, or
- * already closed, answers undefined and is asked again next time).
- */
-function endpoints(socket: IncomingMessage['socket']): Endpoints {
-  let e = endpointsBySocket.get(socket);
-  if (e === undefined) {
-    e = { port: socket.localPort, address: socket.remoteAddress };
-    if (e.port !== undefined && e.address !== undefined) endpointsBySocket.set(socket, e);
-  }
-  return e;
-}
-
 // A class, so that `header` is one shared method rather than a closure per request.
 class NodeRequestInfo implements RequestInfo {
   readonly method: string;
@@ -49,9 +26,8 @@ class NodeRequestInfo implements RequestInfo {
     const socket = req.socket as (IncomingMessage['socket'] & { encrypted?: boolean }) | undefined;
     this.method = req.method ?? 'GET';
     this.scheme = socket?.encrypted ? 'https' : 'http';
-    const ends = socket ? endpoints(socket) : undefined;
-    this.serverPort = ends?.port;
-    this.clientAddress = ends?.address;
+    this.serverPort = socket?.localPort;
+    this.clientAddress = socket?.remoteAddress;
     this.protocolVersion = req.httpVersion;
   }
 

@@ -32,7 +32,7 @@ function get(port: number, agent: http.Agent): Promise<{ port: number; address: 
   });
 }
 
-describe('a connection read once for its port and address (issue 11)', () => {
+describe('server port and client address, per connection and per request', () => {
   it('every request on a keep-alive connection, and on other connections and servers, reports its own server port and client address', async () => {
     const a = await infoServer();
     const b = await infoServer();
@@ -48,7 +48,7 @@ describe('a connection read once for its port and address (issue 11)', () => {
     }
   });
 
-  it('a socket that does not know its endpoints yet is asked again on the next request', () => {
+  it('a socket that does not know its endpoints yet reports none, and reports them once it knows', () => {
     const socket: { localPort?: number; remoteAddress?: string } = {};
     const req = { method: 'GET', url: '/', httpVersion: '1.1', headers: {}, socket } as unknown as http.IncomingMessage;
     expect(nodeRequestInfo(req).serverPort).toBeUndefined();
