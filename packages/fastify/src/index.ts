@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { createAdapter, nodeRequestInfo, nodeResponseInfo, onResponseDone, runIn, type AdapterOptions, type AdapterRuntime, type RequestScope, type ResponseWatcher } from '@tracekit/core/adapter';
+import { createAdapter, handlerName, nodeRequestInfo, nodeResponseInfo, onResponseDone, runIn, type AdapterOptions, type AdapterRuntime, type RequestScope, type ResponseWatcher } from '@tracekit/core/adapter';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -31,17 +31,17 @@ class RequestTrace implements ResponseWatcher {
   ) {}
 
   /** The matched route's template and handler. The not-found handler has no url: its span keeps the method alone as its name. */
-  route(url: string | undefined, handlerName: string): void {
+  route(url: string | undefined, handler: string): void {
     this.routed = true;
     if (typeof url !== 'string' || url === '') return;
     this.scope.setRoute(url);
-    this.handler = handlerName;
+    this.handler = handler;
   }
 
   /** Reads the route from Fastify (a route registered before the plugin, or a request that failed before its route's hooks ran). */
   routeFromOptions(): void {
     const route = this.reply.request.routeOptions as FastifyRequest['routeOptions'] | undefined;
-    this.route(route?.url, (route?.handler as ((...args: never[]) => unknown) | undefined)?.name ?? '');
+    this.route(route?.url, handlerName(route?.handler));
   }
 
   responseDone(aborted: boolean): void {
@@ -97,10 +97,10 @@ const tracekitFastify: FastifyPluginAsync<FastifyOptions> = async (fastify: Fast
     const url = routeOptions.url;
     // Read once per route: a function's `name` is an accessor that costs a call into V8's
     // runtime on every read (docs/performance.md, round 10).
-    const handlerName = (routeOptions.handler as ((...args: never[]) => unknown) | undefined)?.name ?? '';
+    const name = handlerName(routeOptions.handler);
     const routeHook = (request: FastifyRequest, _reply: FastifyReply, next: () => void): void => {
       const state = traceOf(request);
-      if (state && !state.routed) state.route(url, handlerName);
+      if (state && !state.routed) state.route(url, name);
       next();
     };
     const own = routeOptions.onRequest;

@@ -108,13 +108,14 @@ function enhancer<E extends object>(scope: RequestScope, target: E, method: stri
  * for twice (the guards' step and the interceptors').
  */
 const handlerLabels = new WeakMap<object, WeakMap<object, string>>();
+const labelOf = (instance: unknown, callback: unknown): string => `${nameOf(instance, 'Controller')}.${handlerName(callback) || '<anonymous>'}`;
 function handlerLabel(instance: unknown, callback: unknown): string {
   const cls = (instance as { constructor?: unknown } | null)?.constructor;
-  if (typeof cls !== 'function' || typeof callback !== 'function') return `${nameOf(instance, 'Controller')}.${handlerName(callback) || '<anonymous>'}`;
+  if (typeof cls !== 'function' || typeof callback !== 'function') return labelOf(instance, callback);
   let byCallback = handlerLabels.get(cls);
   if (byCallback === undefined) handlerLabels.set(cls, (byCallback = new WeakMap()));
   let label = byCallback.get(callback);
-  if (label === undefined) byCallback.set(callback, (label = `${nameOf(instance, 'Controller')}.${handlerName(callback) || '<anonymous>'}`));
+  if (label === undefined) byCallback.set(callback, (label = labelOf(instance, callback)));
   return label;
 }
 
