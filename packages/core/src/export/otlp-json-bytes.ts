@@ -53,9 +53,33 @@ function put(b: Uint8Array): void {
 // Printable ASCII without quote or backslash needs no escaping and is one byte per character.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+// Up to this length a string is checked and copied in one loop here: a regular expression test
+// and a `latin1Write` are two calls out of JavaScript that cost more than the loop for IDs,
+// names and short values (docs/performance.md, round 11).
+const SHORT = 64;
+
 /** Writes `s` as a JSON string literal, exactly as JSON.stringify would. */
 function str(s: string): void {
-  if (s.length < 1024 && PLAIN.test(s)) {
+  const n = s.length;
+  if (n <= SHORT) {
+    grow(n + 2);
+    const b = buf;
+    const at = off;
+    b[at] = 0x22;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      // Printable ASCII other than `"` and `\`: one byte, no escape.
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) break;
+      b[at + 1 + i] = c;
+    }
+    if (i === n) {
+      b[at + 1 + n] = 0x22;
+      off = at + n + 2;
+      return;
+    }
+    // Something to escape, or not ASCII: JSON.stringify's bytes, over what the loop wrote.
+  } else if (n < 1024 && PLAIN.test(s)) {
     grow(s.length + 2);
     const b = buf;
     b[off++] = 0x22;

@@ -35,6 +35,25 @@ describe('the file store byte encoder', () => {
     }
   });
 
+  it('writes short and long strings exactly with an escape or a non-ASCII character at any position', () => {
+    const enc = traceLineBytesEncoder(meta);
+    const specials = ['"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u0080', 'é', '☕', '\ud800', '\udfff', '\u2028', ' ', '~'];
+    const spans: TracekitSpan[] = [];
+    for (const length of [1, 2, 63, 64, 65, 66, 200]) {
+      for (const special of specials) {
+        for (const at of [0, Math.floor(length / 2), length - 1]) {
+          const text = 'a'.repeat(at) + special + 'b'.repeat(Math.max(0, length - at - 1));
+          const s = new TracekitSpan(sink, T, '1111111111111111', undefined, 1, undefined, text, SpanKind.INTERNAL, { v: text, [text]: 1 }, 1800000000000, undefined);
+          s.end(1800000000001);
+          spans.push(s);
+        }
+      }
+    }
+    // One span per line as well: a string that needs escaping at the very start of a small buffer.
+    for (const s of spans.slice(0, 40)) expect(enc([s]).toString('utf8')).toBe(expected([s]));
+    expect(enc(spans).toString('utf8')).toBe(expected(spans));
+  });
+
   it('writes every timestamp exactly while it reuses the last millisecond\'s digits', () => {
     const enc = traceLineBytesEncoder(meta);
     // Same millisecond twice, a millisecond back, fewer digits, a fraction that rounds up into the
