@@ -553,14 +553,24 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
   const locals = frame ? frame.scopeChain.filter((scope) => (scope.type === 'local' || scope.type === 'block') && scope.object.objectId) : [];
   const hits: Array<Extract<WorkerOutbound, { type: 'hit' }>> = [];
   const hitProbes: Armed[] = [];
+  // Probes that learn at this pause what their later hits pass by name: learnt first, while the
+  // pause is young. The scope reads are one round trip, shared by every probe here and by their
+  // conditions; learnt after a condition's own reads, on a loaded machine the deadline had often
+  // passed by then, and a probe could stay on protocol reads for good, every hit cut.
+  const learning = new Set<Armed>();
   try {
+    if (frame && !deadline.passed) {
+      for (const a of armed) if (!a.disarmed && !a.fastOff && a.fastRoots === undefined) learning.add(a);
+      if (learning.size > 0) await Promise.all([...learning].map((a) => learnRoots(a, frame, reads).catch(() => undefined)));
+    }
     for (const a of armed) {
       if (a.disarmed || !frame) continue;
       hitProbes.push(a);
       const now = Date.now();
       if (a.hits >= a.spec.maxHits || (a.lastHit > 0 && now - a.lastHit < 1000 / settings.perSecond)) continue;
       // Its roots (and locals) known from earlier hits: one call on the paused frame runs the whole hit on the app's thread.
-      if (fastReady(a) && !deadline.passed) {
+      // A probe that learnt at this pause takes this hit with the protocol still (its first capture reads as before).
+      if (fastReady(a) && !learning.has(a) && !deadline.passed) {
         const id = snapshotId();
         const got = await fastHit(frame, id, a, deadline);
         if (got === 'skip') continue;
@@ -584,8 +594,6 @@ async function onPaused(params: { hitBreakpoints?: string[]; callFrames: PausedF
       } catch {
         continue;
       }
-      // What its later hits pass by name: learnt once, while this pause's scope reads are at hand (a pause cut by the deadline decides nothing).
-      if (!a.fastOff && a.fastRoots === undefined && !deadline.passed) await learnRoots(a, frame, reads).catch(() => undefined);
       if (!holds) continue;
       a.hits++;
       a.lastHit = now;
